@@ -1,0 +1,44 @@
+import Hummingbird
+import Logging
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+
+/// Builds the invoker: loads and validates the manifest, finds the worker binary, opens the invocation log, and
+/// composes the HTTP server with one worker pool per function. `invoker serve` runs it; tests run it too.
+func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
+    let manifest = try Manifest.load(path: configuration.manifestPath)
+    let binary = try await FunctionsBinary.locate(
+        explicitPath: configuration.functionsBinary, build: configuration.buildFunctions, logger: logger)
+    if manifest.functions.contains(where: { $0.command == nil }) {
+        try manifest.validateHandlers(available: try await binary.handlers())
+    }
+    let log = try InvocationLog(path: configuration.resolvedDatabasePath, logger: logger)
+    let pools = try manifest.functions.map { function in
+        WorkerPool(
+            function: function,
+            launch: try WorkerLaunch(
+                function: function, functionsBinary: binary.path, manifestDirectory: manifest.directory),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+    }
+    let dispatcher = Dispatcher(pools: Dictionary(uniqueKeysWithValues: pools.map { ($0.function.name, $0) }), log: log)
+    let router = Router(context: InvokerRequestContext.self)
+    FunctionRoutes(manifest: manifest, dispatcher: dispatcher).register(on: router)
+    InvokeAPIRoutes(dispatcher: dispatcher).register(on: router)
+    SystemRoutes(pools: pools).register(on: router)
+    return Application(
+        router: router,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: [log] + pools as [any Service],
+        onServerRunning: configuration.onServerRunning,
+        logger: logger)
+}
+
+extension Response {
+    /// A JSON response whose body is `json`.
+    static func json(status: HTTPResponse.Status, _ json: String) -> Response {
+        Response(
+            status: status, headers: [.contentType: "application/json", .contentLength: String(json.utf8.count)],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+    }
+}

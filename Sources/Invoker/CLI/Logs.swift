@@ -1,0 +1,142 @@
+import ArgumentParser
+import Foundation
+
+/// `invoker logs`: lists recorded invocations newest first, or shows one in full with its captured output.
+///
+/// ```
+/// invoker logs --function hello --status error --status timeout --limit 50
+/// invoker logs 0193a5e2-7c4
+/// invoker logs --since 15m --json | jq .duration_ms
+/// ```
+struct Logs: AsyncParsableCommand {
+    /// The command's name and help.
+    static let configuration = CommandConfiguration(
+        commandName: "logs",
+        abstract: "Show recorded invocations, newest first, or one invocation in full.",
+        discussion: """
+            Without an ID, lists invocations as a table, or as JSON objects one per line (NDJSON) with --json. \
+            With an ID, or a prefix of one that matches a single invocation, shows that invocation's whole record \
+            and its captured output. Times given to --since and --until are ISO-8601 (2025-01-31T12:00:00Z), \
+            local dates and times (2025-01-31, 2025-01-31 12:00), or durations ago (90s, 15m, 2h, 7d).
+            """
+    )
+
+    /// The invocation to show in full.
+    @Argument(help: "Show this invocation in full: its id, or a prefix of it that matches one invocation.")
+    var id: String?
+
+    /// The database to read.
+    @Option(name: .customLong("db"), help: ArgumentHelp("The invocation log to read.", valueName: "path"))
+    var databasePath = InvocationLog.defaultDatabasePath
+
+    /// Keep only this function's invocations.
+    @Option(help: ArgumentHelp("Only invocations of this function.", valueName: "name"))
+    var function: String?
+
+    /// Keep only invocations with one of these statuses.
+    @Option(help: "Only invocations that ended with this status; repeat for several.")
+    var status: [InvocationRecord.Status] = []
+
+    /// Keep only invocations with this trigger.
+    @Option(help: "Only invocations with this trigger.")
+    var trigger: InvocationRecord.Trigger?
+
+    /// Keep only invocations that started at or after this time.
+    @Option(
+        help: ArgumentHelp("Only invocations that started at or after this time.", valueName: "time"),
+        transform: { try Logs.parseTime($0) }
+    )
+    var since: Date?
+
+    /// Keep only invocations that started before this time.
+    @Option(
+        help: ArgumentHelp("Only invocations that started before this time.", valueName: "time"),
+        transform: { try Logs.parseTime($0) }
+    )
+    var until: Date?
+
+    /// The most invocations listed.
+    @Option(help: "Show at most this many invocations.")
+    var limit = 20
+
+    /// Print JSON instead of text.
+    @Flag(help: "Print JSON: one object per invocation, one per line.")
+    var json = false
+
+    /// The filter the options describe.
+    var filter: InvocationFilter {
+        InvocationFilter(function: function, statuses: Set(status), trigger: trigger, since: since, until: until)
+    }
+
+    /// Rejects a limit below 1, and filters given with an ID.
+    func validate() throws {
+        guard limit > 0 else {
+            throw ValidationError("--limit must be at least 1, not \(limit).")
+        }
+        guard id == nil || filter.isEmpty else {
+            throw ValidationError(
+                "--function, --status, --trigger, --since and --until filter listings; "
+                    + "they can't be combined with an invocation ID."
+            )
+        }
+    }
+
+    /// Reads the log and prints the listing or the record.
+    func run() async throws {
+        let text = try await output(from: InvocationStore(path: databasePath), formatter: InvocationFormatter())
+        if !text.isEmpty {
+            print(text)
+        }
+    }
+
+    /// What the command prints, read from `store`: empty for an empty JSON listing.
+    func output(from store: InvocationStore, formatter: InvocationFormatter) async throws -> String {
+        if let id {
+            let record = try await store.record(idOrPrefix: id)
+            return json ? try formatter.json(record) : formatter.detail(record)
+        }
+        let records = try await store.list(filter: filter, limit: limit)
+        if json {
+            return try records.map(formatter.json).joined(separator: "\n")
+        }
+        if records.isEmpty {
+            return filter.isEmpty ? "No invocations recorded yet." : "No invocations match the filters."
+        }
+        return formatter.table(records)
+    }
+
+    /// Reads a time given on the command line: ISO-8601 with a time zone (`2025-01-31T12:00:00Z`, optionally with
+    /// fractional seconds), a local date or date and time (`2025-01-31`, `2025-01-31 12:00`, `2025-01-31T12:00:05`),
+    /// or a duration before `now` (`90s`, `15m`, `2h`, `7d`).
+    static func parseTime(_ text: String, now: Date = Date(), timeZone: TimeZone = .current) throws -> Date {
+        let units: [Character: Double] = ["s": 1, "m": 60, "h": 3600, "d": 86400]
+        if let unit = text.last.flatMap({ units[$0] }), let amount = Double(text.dropLast()), amount >= 0 {
+            return now.addingTimeInterval(-amount * unit)
+        }
+        for style in [Date.ISO8601FormatStyle(includingFractionalSeconds: true), Date.ISO8601FormatStyle()] {
+            if let date = try? style.parse(text) {
+                return date
+            }
+        }
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.calendar = Calendar(identifier: .gregorian)
+        formatter.timeZone = timeZone
+        for format in [
+            "yyyy-MM-dd", "yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss",
+        ] {
+            formatter.dateFormat = format
+            if let date = formatter.date(from: text) {
+                return date
+            }
+        }
+        throw ValidationError(
+            "'\(text)' is not a time: use ISO-8601 (2025-01-31T12:00:00Z), a local date or time "
+                + "(2025-01-31, 2025-01-31 12:00), or a duration ago (90s, 15m, 2h, 7d)."
+        )
+    }
+}
+
+extension InvocationRecord.Status: ExpressibleByArgument {}
+
+extension InvocationRecord.Trigger: ExpressibleByArgument {}

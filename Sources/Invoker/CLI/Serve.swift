@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+
+/// `invoker serve`: serves the manifest's functions over HTTP until SIGINT or SIGTERM.
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Serve the functions of a manifest over HTTP.",
+        discussion: "SIGINT or SIGTERM stops it gracefully: no new requests, in-flight invocations finish, the"
+            + " invocation log is flushed, the workers are stopped."
+    )
+
+    @Option(help: "The address to listen on (0.0.0.0 for every interface).")
+    var host = "127.0.0.1"
+
+    @Option(help: "The port to listen on (0 picks a free one).")
+    var port = 8080
+
+    @Option(help: "The manifest that lists the functions.")
+    var manifest = "functions.json"
+
+    @Option(help: "The invocation log's SQLite file (default: .invoker/invocations.sqlite beside the manifest).")
+    var db: String?
+
+    @Option(help: "The worker binary for Swift functions (default: Functions beside invoker, rebuilt when stale).")
+    var functionsBinary: String?
+
+    @Option(help: "The invoker's own log level (trace, debug, info, notice, warning, error, critical).")
+    var logLevel: Logger.Level = .info
+
+    func run() async throws {
+        var logger = Logger(label: "invoker")
+        logger.logLevel = logLevel
+        var configuration = ServerConfiguration()
+        configuration.host = host
+        configuration.port = port
+        configuration.manifestPath = manifest
+        configuration.databasePath = db
+        configuration.functionsBinary = functionsBinary
+        let manifestPath = manifest
+        configuration.onServerRunning = { channel in
+            let port = channel.localAddress?.port ?? 0
+            // Written unbuffered: scripts and tests wait for this line to learn the port.
+            FileHandle.standardOutput.write(Data("invoker: serving \(manifestPath) on http://\(host):\(port)\n".utf8))
+        }
+        let app = try await buildApplication(configuration, logger: logger)
+        try await app.runService()
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,0 +1,63 @@
+import Foundation
+import NIOCore
+
+/// Runs invocations on the functions' worker pools and records every one of them in the invocation log.
+///
+/// ```swift
+/// let response = await dispatcher.invoke(pool, payload: event, trigger: .http) { id, execution in
+///     let response = Response(execution)
+///     return (response, response.status.code)
+/// }
+/// ```
+struct Dispatcher: Sendable {
+    /// The pools, by function name.
+    let pools: [String: WorkerPool]
+    /// Where records go.
+    let log: InvocationLog
+    /// Makes the invocation ids: time-ordered, so the log's newest-first order is its key order.
+    let ids = UUIDv7Generator()
+
+    /// The pool of the function named `name`, or a not-found error naming it.
+    func pool(named name: String) throws -> WorkerPool {
+        guard let pool = pools[name] else {
+            throw InvokerError(.functionNotFound, "no function named \"\(name)\"")
+        }
+        return pool
+    }
+
+    /// Runs one invocation of `pool`'s function and records it. `respond` turns the outcome into what the caller
+    /// receives and reports the HTTP status the caller got (nil for callers that are not HTTP requests).
+    func invoke<Response>(
+        _ pool: WorkerPool,
+        id: String? = nil,
+        payload: ByteBuffer,
+        trigger: InvocationRecord.Trigger,
+        clientContext: String? = nil,
+        cognitoIdentity: String? = nil,
+        respond: (_ id: String, _ execution: Execution) -> (response: Response, httpStatus: Int?)
+    ) async -> Response {
+        let id = id ?? ids.next()
+        let startedAt = Date()
+        let invocation = Invocation(
+            id: id, payload: payload, deadlineEpochMs: 0, functionARN: WorkerLaunch.arn(of: pool.function.name),
+            traceID: Self.traceID(), clientContext: clientContext, cognitoIdentity: cognitoIdentity)
+        let execution = await pool.invoke(invocation, timeout: pool.function.timeout)
+        let (response, httpStatus) = respond(id, execution)
+        log.append(
+            InvocationRecord(
+                id: id, function: pool.function.name, trigger: trigger, startedAt: startedAt, endedAt: Date(),
+                execution: execution, timeout: pool.function.timeout, requestBytes: payload.readableBytes,
+                httpStatus: httpStatus))
+        return response
+    }
+
+    /// A new X-Ray style trace header: `Root=1-<epoch seconds hex>-<96 random bits hex>;Sampled=0`.
+    static func traceID() -> String {
+        let seconds = String(UInt32(truncatingIfNeeded: CLFTime.nowEpochMs() / 1000), radix: 16)
+        let random = (0..<3).map { _ in
+            let word = String(UInt32.random(in: .min ... .max), radix: 16)
+            return String(repeating: "0", count: 8 - word.count) + word
+        }
+        return "Root=1-\(String(repeating: "0", count: 8 - seconds.count))\(seconds)-\(random.joined());Sampled=0"
+    }
+}

@@ -1,0 +1,101 @@
+import Foundation
+import Hummingbird
+import NIOCore
+import Runtime
+
+/// The HTTP triggers: every manifest route, and `/function/{name}[/…]` for every function, any method. Each request
+/// becomes a Function URL (payload 2.0) event for the function's worker.
+struct FunctionRoutes: Sendable {
+    /// Every method a route without `methods` accepts.
+    static let allMethods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head, .options]
+
+    /// The functions and their routes.
+    let manifest: Manifest
+    /// Runs and records the invocations.
+    let dispatcher: Dispatcher
+
+    /// Adds the routes to `router`.
+    func register(on router: Router<InvokerRequestContext>) {
+        for function in manifest.functions {
+            for route in function.routes {
+                let methods = route.methods.map { $0.compactMap { HTTPRequest.Method(rawValue: $0) } } ?? Self.allMethods
+                for method in methods {
+                    let key = route.methods == nil ? "ANY \(route.path)" : "\(method.rawValue) \(route.path)"
+                    router.on(RouterPath(Self.routerPath(route.path)), method: method) { request, context in
+                        try await self.handle(
+                            request, context: context, function: function.name, rawPath: request.uri.path,
+                            routeKey: key, pathParameters: Self.parameters(of: route.path, in: context))
+                    }
+                }
+            }
+        }
+        for method in Self.allMethods {
+            for path in ["/function/{name}", "/function/{name}/**"] {
+                router.on(RouterPath(path), method: method) { request, context in
+                    let name = try context.parameters.require("name")
+                    let prefix = "/function/\(name)"
+                    let rest = request.uri.path.dropFirst(min(prefix.utf8.count, request.uri.path.count))
+                    return try await self.handle(
+                        request, context: context, function: name, rawPath: rest.isEmpty ? "/" : String(rest),
+                        routeKey: "$default", pathParameters: [:])
+                }
+            }
+        }
+    }
+
+    private func handle(
+        _ request: Request, context: InvokerRequestContext, function: String, rawPath: String, routeKey: String,
+        pathParameters: [String: String]
+    ) async throws -> Response {
+        let pool = try dispatcher.pool(named: function)
+        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let id = dispatcher.ids.next()
+        let event = FunctionURLRequest(
+            request: request, body: body, rawPath: rawPath, routeKey: routeKey, pathParameters: pathParameters,
+            requestID: id, apiID: function, sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
+            epochMs: CLFTime.nowEpochMs())
+        let payload = try ByteBuffer(bytes: JSONEncoder().encode(event))
+        return await dispatcher.invoke(pool, id: id, payload: payload, trigger: .http) { id, execution in
+            let response = Response(execution: execution, invocationID: id, timeout: pool.function.timeout)
+            return (response, response.status.code)
+        }
+    }
+
+    /// The Hummingbird path of a manifest route: `{name}` stays a parameter, a final `{name+}` becomes `**`.
+    static func routerPath(_ path: String) -> String {
+        path.split(separator: "/").map { $0.hasSuffix("+}") ? "**" : String($0) }.reduce("") { $0 + "/" + $1 }
+            .nonEmpty ?? "/"
+    }
+
+    /// The values of a route's `{name}` and `{name+}` segments, percent-decoded.
+    static func parameters(of path: String, in context: InvokerRequestContext) -> [String: String] {
+        var parameters: [String: String] = [:]
+        for segment in path.split(separator: "/") where segment.hasPrefix("{") {
+            if segment.hasSuffix("+}") {
+                let value = context.parameters.getCatchAll().joined(separator: "/")
+                parameters[String(segment.dropFirst().dropLast(2))] = value.removingPercentEncoding ?? value
+            } else {
+                let name = String(segment.dropFirst().dropLast())
+                let value = context.parameters.get(name) ?? ""
+                parameters[name] = value.removingPercentEncoding ?? value
+            }
+        }
+        return parameters
+    }
+}
+
+extension Request {
+    /// The whole body, or a 413 error naming the limit when it is larger than `limit` bytes.
+    func collectBody(upTo limit: Int) async throws -> ByteBuffer {
+        do {
+            return try await body.collect(upTo: limit)
+        } catch let error as HTTPError where error.status == .contentTooLarge {
+            throw InvokerError(.payloadTooLarge, "the request body is larger than the limit of \(limit) bytes")
+        }
+    }
+}
+
+extension String {
+    /// The string, or nil when it is empty.
+    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
+}

@@ -1,0 +1,90 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import NIOCore
+import NIOFoundationCompat
+import Runtime
+
+extension Response {
+    /// The HTTP response for an invocation from an HTTP trigger, as a Function URL answers it: a structured
+    /// `{statusCode, headers, cookies, body, isBase64Encoded}` result is unpacked, anything else is a 200
+    /// `application/json` body; failures are JSON errors (502 function error or crash, 504 timeout, 429 throttled).
+    init(execution: Execution, invocationID: String, timeout: Duration) {
+        switch execution.outcome {
+        case .replied(.response(let body)):
+            self = Self.functionURLResponse(body)
+        case .replied(.error(let error)), .startFailed(let error):
+            self = .json(ErrorDocument(errorType: error.type, errorMessage: error.message), status: .badGateway)
+        case .timedOut:
+            self = .json(
+                ErrorDocument(errorType: "Sandbox.Timedout", errorMessage: Execution.timeoutMessage(timeout)),
+                status: .gatewayTimeout)
+        case .crashed(let exit):
+            self = .json(
+                ErrorDocument(errorType: "Runtime.ExitError", errorMessage: Execution.crashMessage(exit)),
+                status: .badGateway)
+        case .rejected(let error):
+            self = .json(ErrorDocument(errorType: error.errorType, errorMessage: error.message), status: error.status)
+            if error.code == .throttled { headers[.retryAfter] = "1" }
+        }
+        headers[.init("x-amzn-RequestId")!] = invocationID
+    }
+
+    /// Unpacks a function's result: a structured response when it is a JSON object with `statusCode`, else a bare
+    /// `application/json` body.
+    static func functionURLResponse(_ body: ByteBuffer) -> Response {
+        guard looksStructured(body) else { return bareJSON(body) }
+        guard let structured = try? JSONDecoder().decode(FunctionURLResponse.self, from: body) else {
+            return bareJSON(body)
+        }
+        guard let status = HTTPResponse.Status(code: structured.statusCode, reasonPhrase: "").validated else {
+            return .json(
+                ErrorDocument(
+                    errorType: "Runtime.InvalidResponse",
+                    errorMessage: "the function returned an invalid statusCode \(structured.statusCode)"),
+                status: .badGateway)
+        }
+        var bytes = ByteBuffer(string: structured.body ?? "")
+        if structured.isBase64Encoded == true, let text = structured.body {
+            guard let data = Data(base64Encoded: text) else {
+                return .json(
+                    ErrorDocument(
+                        errorType: "Runtime.InvalidResponse",
+                        errorMessage: "the function's body is marked isBase64Encoded but is not valid base64"),
+                    status: .badGateway)
+            }
+            bytes = ByteBuffer(bytes: data)
+        }
+        var fields = HTTPFields()
+        for (name, value) in structured.headers ?? [:] {
+            if let name = HTTPField.Name(name) { fields.append(HTTPField(name: name, value: value)) }
+        }
+        if fields[.contentType] == nil, bytes.readableBytes > 0 { fields[.contentType] = "application/json" }
+        for cookie in structured.cookies ?? [] {
+            fields.append(HTTPField(name: .setCookie, value: cookie))
+        }
+        fields[.contentLength] = String(bytes.readableBytes)
+        return Response(status: status, headers: fields, body: ResponseBody(byteBuffer: bytes))
+    }
+
+    private static func bareJSON(_ body: ByteBuffer) -> Response {
+        Response(
+            status: .ok,
+            headers: [.contentType: "application/json", .contentLength: String(body.readableBytes)],
+            body: ResponseBody(byteBuffer: body))
+    }
+
+    /// A cheap test before decoding: a JSON object that mentions `statusCode`.
+    private static func looksStructured(_ body: ByteBuffer) -> Bool {
+        guard body.readableBytesView.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{")
+        else { return false }
+        return body.readableBytesView.firstRange(of: Array("\"statusCode\"".utf8)) != nil
+    }
+}
+
+extension HTTPResponse.Status {
+    /// The status when its code is a valid HTTP status (100–599).
+    fileprivate var validated: Self? {
+        (100...599).contains(code) ? self : nil
+    }
+}

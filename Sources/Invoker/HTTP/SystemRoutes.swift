@@ -1,0 +1,69 @@
+import Foundation
+import Hummingbird
+import NIOCore
+
+/// The admin API: `GET /healthz` and `GET /system/functions`.
+struct SystemRoutes: Sendable {
+    /// One function's settings and the live state of its pool, as `GET /system/functions` reports it.
+    struct FunctionStatus: Codable, Sendable {
+        /// The live worker counts.
+        struct Workers: Codable, Sendable {
+            /// Spawned, not yet ready.
+            var starting: Int
+            /// Waiting for work.
+            var idle: Int
+            /// Running an invocation.
+            var busy: Int
+        }
+
+        /// The function's name.
+        var name: String
+        /// Its handler (`_HANDLER`).
+        var handler: String
+        /// Its command, when it is not run by the `Functions` binary.
+        var command: [String]?
+        /// Its HTTP routes, as `METHOD /path` (`ANY` for every method).
+        var routes: [String]
+        /// Its timeout, in seconds.
+        var timeout: Double
+        /// Its memory limit, in MiB.
+        var memory: Int
+        /// Its scaling minimum.
+        var minWorkers: Int
+        /// Its scaling maximum.
+        var maxWorkers: Int
+        /// Its workers now.
+        var workers: Workers
+        /// Requests waiting for a worker now.
+        var waiting: Int
+    }
+
+    /// The pools whose state is reported.
+    let pools: [WorkerPool]
+
+    /// Adds the routes to `router`.
+    func register(on router: Router<InvokerRequestContext>) {
+        router.get("/healthz") { _, _ in Response.json(status: .ok, #"{"status":"ok"}"#) }
+        router.get("/system/functions") { _, _ in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let body = try encoder.encode(pools.map(Self.status))
+            return Response.json(status: .ok, String(decoding: body, as: UTF8.self))
+        }
+    }
+
+    /// The status of one pool.
+    static func status(of pool: WorkerPool) -> FunctionStatus {
+        let function = pool.function
+        let snapshot = pool.snapshot
+        return FunctionStatus(
+            name: function.name, handler: function.handler, command: function.command,
+            routes: function.routes.flatMap { route in
+                (route.methods ?? ["ANY"]).map { "\($0) \(route.path)" }
+            },
+            timeout: function.timeout.seconds, memory: function.memoryMB, minWorkers: function.scaling.min,
+            maxWorkers: function.scaling.max,
+            workers: FunctionStatus.Workers(starting: snapshot.starting, idle: snapshot.idle, busy: snapshot.busy),
+            waiting: snapshot.waiting)
+    }
+}

@@ -1,0 +1,11 @@
+import ArgumentParser
+
+/// The `invoker` command line: the server and the tools that read what it recorded.
+@main
+struct InvokerCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "invoker",
+        abstract: "A self-hosted serverless runtime for Swift functions.",
+        subcommands: [Serve.self, Logs.self, InvokeCommand.self]
+    )
+}

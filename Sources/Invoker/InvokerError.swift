@@ -1,0 +1,37 @@
+/// An error the invoker reports to a caller or a user, with a code that decides how it is presented.
+///
+/// ```swift
+/// throw InvokerError(.functionNotFound, "no function named \"resize\"")
+/// ```
+struct InvokerError: Error, Sendable, CustomStringConvertible {
+    /// What kind of error this is; each maps to one HTTP status.
+    enum Code: String, Sendable {
+        /// The request names a function the manifest does not define.
+        case functionNotFound
+        /// The function's workers are all busy and its wait queue is full, or the wait took too long.
+        case throttled
+        /// The request body is larger than the invoker accepts.
+        case payloadTooLarge
+        /// The request is malformed.
+        case invalidRequest
+        /// A worker could not be started or failed to initialise.
+        case workerFailed
+        /// The invoker is shutting down and takes no new invocations.
+        case shuttingDown
+        /// Configuration or environment problems found at start-up.
+        case configuration
+    }
+
+    /// What kind of error this is.
+    var code: Code
+    /// What went wrong, for the user; never internal details or secrets.
+    var message: String
+
+    /// Creates an error.
+    init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    var description: String { message }
+}

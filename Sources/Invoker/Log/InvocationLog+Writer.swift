@@ -1,0 +1,119 @@
+import GRDB
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+extension InvocationLog {
+    /// Writes appended records until graceful shutdown or cancellation, then writes everything still buffered and
+    /// returns. Call it once (a `ServiceGroup` does).
+    ///
+    /// Each batch of up to `maximumBatchSize` records is one transaction on GRDB's writer queue, off the cooperative
+    /// pool, and is not interrupted by cancellation. A failed write is reported and retried with a doubling delay;
+    /// once shutdown has begun a batch gets `attemptsOnShutdown` attempts before its records are reported lost.
+    func run() async throws {
+        for await _ in wakeUps.cancelOnGracefulShutdown() {
+            await writeBuffered(stopIfEmpty: false)
+        }
+        await writeBuffered(stopIfEmpty: true)
+    }
+
+    /// Writes batches until the buffer is empty; with `stopIfEmpty`, stops the writer for good once it is.
+    private func writeBuffered(stopIfEmpty: Bool) async {
+        while true {
+            let records = state.withLock { $0.takeBuffer(stopIfEmpty: stopIfEmpty) }
+            if records.isEmpty {
+                return
+            }
+            var start = records.startIndex
+            while start < records.endIndex {
+                let end = min(start + configuration.maximumBatchSize, records.endIndex)
+                await commit(records[start..<end])
+                start = end
+            }
+            reportDrops()
+        }
+    }
+
+    /// Writes one batch, retrying on failure; settles its records as committed or, during shutdown, lost.
+    private func commit(_ batch: ArraySlice<InvocationRecord>) async {
+        var logger = logger
+        logger[metadataKey: LogKey.logRecords] = "\(batch.count)"
+        var delay = configuration.initialRetryDelay
+        var attempt = 1
+        var attemptsWhileStopping = 0
+        while true {
+            let failure: any Error
+            do {
+                let ignored = try await insert(batch)
+                if ignored > 0 {
+                    logger[metadataKey: LogKey.logDuplicates] = "\(ignored)"
+                    logger.warning("Invocation records ignored: their ids are already in the log")
+                }
+                resume(state.withLock { $0.settle(batch.count) })
+                return
+            } catch {
+                failure = error
+            }
+            logger[metadataKey: LogKey.logAttempt] = "\(attempt)"
+            if Task.isCancelled || Task.isShuttingDownGracefully {
+                attemptsWhileStopping += 1
+                if attemptsWhileStopping >= configuration.attemptsOnShutdown {
+                    return giveUp(batch, after: failure, logger: logger)
+                }
+            }
+            logger.error("Writing invocation records failed; retrying", error: failure)
+            reportDrops()
+            // A cancelled task does not sleep: retries during cancellation follow one another.
+            try? await Task.sleep(for: delay)
+            delay = min(delay * 2, configuration.maximumRetryDelay)
+            attempt += 1
+        }
+    }
+
+    /// Settles a batch that could not be written during shutdown as lost, and reports it.
+    private func giveUp(_ batch: ArraySlice<InvocationRecord>, after failure: any Error, logger: Logger) {
+        logger.error("Invocation records lost: writing them failed during shutdown", error: failure)
+        let lost = InvocationLogError(
+            code: .recordsLost,
+            message: "invocation records could not be written to '\(path)' during shutdown: \(failure)"
+        )
+        resume(state.withLock { $0.settle(batch.count, failure: lost) })
+    }
+
+    /// Inserts a batch in one transaction and returns how many records were ignored as duplicates.
+    ///
+    /// Uses GRDB's completion-based write, which cancellation cannot interrupt, so that the final batches are
+    /// written even when the task is cancelled.
+    private func insert(_ batch: ArraySlice<InvocationRecord>) async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            database.asyncWrite { db in
+                let statement = try InvocationInsertStatement(db)
+                var ignored = 0
+                for record in batch {
+                    let inserted = try statement.insert(record)
+                    ignored += inserted ? 0 : 1
+                }
+                return ignored
+            } completion: { _, result in
+                continuation.resume(with: result)
+            }
+        }
+    }
+
+    /// Reports the records dropped because the buffer was full, if any were since the last report.
+    private func reportDrops() {
+        let drops = state.withLock { $0.takeUnreportedDrops() }
+        guard drops > 0 else { return }
+        var logger = logger
+        logger[metadataKey: LogKey.logDropped] = "\(drops)"
+        logger[metadataKey: LogKey.logCapacity] = "\(configuration.bufferCapacity)"
+        logger.warning("Invocation records dropped: the buffer was full")
+    }
+
+    /// Resumes the flush waiters whose records settled.
+    private func resume(_ resumptions: [State.Resumption]) {
+        for resumption in resumptions {
+            resumption.continuation.resume(with: resumption.result)
+        }
+    }
+}

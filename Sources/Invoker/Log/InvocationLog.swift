@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// The single writer of the invocation log: buffers records appended from anywhere and writes them to SQLite in
+/// batches, off the request path.
+///
+/// `append` only takes a lock and appends to an in-memory buffer; ``run()`` writes whatever accumulated in one
+/// transaction per batch. On graceful shutdown or cancellation ``run()`` writes everything still buffered before it
+/// returns, so the log must shut down after the services that append to it: list it before them in the
+/// `ServiceGroup` (services shut down in reverse order).
+///
+/// ```swift
+/// let log = try InvocationLog(path: InvocationLog.defaultDatabasePath, logger: logger)
+/// let group = ServiceGroup(services: [log, server], logger: logger)
+/// log.append(record)  // from any task or thread
+/// ```
+final class InvocationLog: Service {
+    /// Where `invoker serve` keeps the log and `invoker logs` reads it, relative to the current directory.
+    static let defaultDatabasePath = ".invoker/invocations.sqlite"
+
+    /// The path of the database file.
+    let path: String
+    /// How records are buffered and written.
+    let configuration: Configuration
+    /// The connection that writes.
+    let database: DatabaseQueue
+    /// Where write failures and dropped records are reported.
+    let logger: Logger
+    /// The buffer and the bookkeeping shared with the writer.
+    let state: Mutex<State>
+    /// Wakes the writer when records arrive in an empty buffer.
+    let wakeUps: AsyncStream<Void>
+    /// The sending side of ``wakeUps``.
+    let wakeUpContinuation: AsyncStream<Void>.Continuation
+
+    /// Opens the log at `path`, creating the file and its parent directories if needed, and brings its schema up to
+    /// date.
+    init(path: String, configuration: Configuration = Configuration(), logger: Logger) throws {
+        self.path = path
+        self.configuration = configuration
+        self.logger = logger
+        self.database = try Self.openDatabase(at: path)
+        self.state = Mutex(State(capacity: configuration.bufferCapacity))
+        (wakeUps, wakeUpContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Queues `record` to be written; never blocks and never touches the database.
+    ///
+    /// When the buffer is full, or the writer has stopped, the record is dropped; drops are counted in
+    /// ``droppedRecords`` and reported in the log.
+    func append(_ record: InvocationRecord) {
+        switch state.withLock({ $0.append(record) }) {
+        case .none:
+            break
+        case .wakeWriter:
+            wakeUpContinuation.yield()
+        case .droppedAfterStop:
+            var logger = logger
+            logger[metadataKey: LogKey.invocation] = "\(record.id)"
+            logger.warning("Invocation record dropped: the invocation log writer has stopped")
+        }
+    }
+
+    /// Returns once every record appended before the call is committed.
+    ///
+    /// Waits for ``run()`` to write them, however long that takes (until the task is cancelled). Throws an
+    /// ``InvocationLogError`` with code `recordsLost` once records could not be written during shutdown.
+    func flush() async throws {
+        let number = state.withLock { $0.reserveWaiterNumber() }
+        try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let immediate = state.withLock {
+                    $0.registerFlush(number, isCancelled: Task.isCancelled, continuation: continuation)
+                }
+                if let immediate {
+                    continuation.resume(with: immediate)
+                }
+            }
+        } onCancel: {
+            state.withLock { $0.cancelFlush(number) }?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// How many records were dropped since the log was opened, because the buffer was full or the writer had
+    /// stopped.
+    var droppedRecords: Int {
+        state.withLock { $0.dropped }
+    }
+
+    /// Opens (or creates) the database in WAL mode and migrates it.
+    private static func openDatabase(at path: String) throws -> DatabaseQueue {
+        do {
+            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            var configuration = GRDB.Configuration()
+            configuration.journalMode = .wal
+            configuration.prepareDatabase { db in
+                try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            }
+            let database = try DatabaseQueue(path: path, configuration: configuration)
+            try migrator.migrate(database)
+            return database
+        } catch {
+            throw InvocationLogError(
+                code: .cannotOpen,
+                message: "cannot open the invocation log at '\(path)': \(error)"
+            )
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+
+/// One invocation as the invocation log keeps it: a row of the `invocations` table.
+///
+/// The coding keys are the snake_case column names, so the same names appear in the database, in
+/// `invoker logs --json` and in any other JSON rendering of a record. Times are kept to the millisecond.
+///
+/// ```swift
+/// log.append(
+///     InvocationRecord(
+///         id: ids.next(), function: "hello", trigger: .http, startedAt: start, endedAt: end,
+///         durationMs: 1.8, waitMs: 0.1, cold: false, status: .success, httpStatus: 200,
+///         requestBytes: 120, responseBytes: 17
+///     )
+/// )
+/// ```
+struct InvocationRecord: Codable, Sendable, Equatable {
+    /// The invocation's id: a UUIDv7 in lower-case text form, also the Lambda request id the worker sees.
+    var id: String
+    /// The name of the invoked function, as in the manifest.
+    var function: String
+    /// What caused the invocation.
+    var trigger: Trigger
+    /// When a worker started the invocation.
+    var startedAt: Date
+    /// When the invocation ended (answered, failed, timed out or crashed).
+    var endedAt: Date
+    /// How long the invocation ran in its worker, in milliseconds.
+    var durationMs: Double
+    /// How long the worker took to start and initialise, in milliseconds; only on a cold start.
+    var initDurationMs: Double? = nil
+    /// How long the invocation was queued before a worker took it, in milliseconds.
+    var waitMs: Double
+    /// Whether the invocation started a new worker.
+    var cold: Bool
+    /// How the invocation ended.
+    var status: Status
+    /// The HTTP status answered to the caller, when the invocation came over HTTP.
+    var httpStatus: Int? = nil
+    /// The error type the function or the invoker reported, when the invocation failed.
+    var errorType: String? = nil
+    /// The error message the function or the invoker reported, when the invocation failed.
+    var errorMessage: String? = nil
+    /// The size of the event handed to the function, in bytes.
+    var requestBytes: Int
+    /// The size of the function's response, in bytes.
+    var responseBytes: Int
+    /// The process id of the worker that ran the invocation.
+    var workerPid: Int32? = nil
+    /// The worker's peak resident memory, in kilobytes, when known.
+    var maxMemoryKB: Int? = nil
+    /// The id of the queue message that caused the invocation, for queue-triggered invocations.
+    var queueMessageId: String? = nil
+    /// The delivery attempt of that queue message, starting at 1.
+    var attempt: Int? = nil
+    /// The worker's captured stdout and stderr during the invocation, already bounded by the caller.
+    var log: String? = nil
+
+    /// The record's snake_case names, in table order.
+    enum CodingKeys: String, CodingKey, CaseIterable {
+        case id
+        case function
+        case trigger
+        case startedAt = "started_at"
+        case endedAt = "ended_at"
+        case durationMs = "duration_ms"
+        case initDurationMs = "init_duration_ms"
+        case waitMs = "wait_ms"
+        case cold
+        case status
+        case httpStatus = "http_status"
+        case errorType = "error_type"
+        case errorMessage = "error_message"
+        case requestBytes = "request_bytes"
+        case responseBytes = "response_bytes"
+        case workerPid = "worker_pid"
+        case maxMemoryKB = "max_memory_kb"
+        case queueMessageId = "queue_message_id"
+        case attempt
+        case log
+    }
+}

@@ -1,0 +1,87 @@
+extension FunctionDefinition.HTTPRoute {
+    /// The methods a route may name; `ANY` (or `*`) accepts all of them.
+    static let knownMethods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
+
+    /// Paths the invoker serves itself; a manifest route may not live under them.
+    static let reservedPrefixes = [
+        "/function", "/system", "/2015-03-31", "/2018-06-01", "/queue", "/async-function", "/metrics", "/healthz",
+        "/readyz",
+    ]
+
+    /// Reads and validates one element of a function's `http` array.
+    init(_ object: ManifestObject) throws {
+        try object.rejectUnknownKeys(["path", "methods"])
+        guard let path = try object.string("path") else {
+            throw object.error("path", "is missing; a route needs a path such as \"/hello\"")
+        }
+        self.path = try Self.validate(path: path, object)
+        guard let methods = try object.strings("methods"), !methods.contains(where: { ["ANY", "*"].contains($0) })
+        else {
+            self.methods = nil
+            return
+        }
+        guard !methods.isEmpty else {
+            throw object.error("methods", "must not be empty; leave it out to accept every method")
+        }
+        self.methods = try methods.enumerated().map { index, method in
+            let upper = method.uppercased()
+            guard Self.knownMethods.contains(upper) else {
+                throw object.error(
+                    "methods[\(index)]",
+                    "\"\(method)\" is not an HTTP method; use \(Self.knownMethods.sorted().joined(separator: ", "))"
+                        + " or ANY")
+            }
+            return upper
+        }
+    }
+
+    /// The route's segments with parameter names erased: two routes with the same shape match the same paths.
+    var shape: [String] {
+        path.split(separator: "/").map { segment in
+            guard segment.hasPrefix("{") else { return String(segment) }
+            return segment.hasSuffix("+}") ? "{+}" : "{}"
+        }
+    }
+
+    /// Whether both routes match the same requests for some method.
+    func conflicts(with other: Self) -> Bool {
+        guard shape == other.shape else { return false }
+        guard let methods, let otherMethods = other.methods else { return true }
+        return !Set(methods).isDisjoint(with: otherMethods)
+    }
+
+    private static func validate(path: String, _ object: ManifestObject) throws -> String {
+        func fail(_ reason: String) -> ManifestError {
+            object.error("path", "\"\(path)\" \(reason)")
+        }
+        guard path.hasPrefix("/") else { throw fail("must start with \"/\"") }
+        guard !path.contains(where: { $0 == "?" || $0 == "#" || $0 == " " }) else {
+            throw fail("must be a path only, without a query, fragment or spaces")
+        }
+        let normalized = path.count > 1 && path.hasSuffix("/") ? String(path.dropLast()) : path
+        if let reserved = reservedPrefixes.first(where: { normalized == $0 || normalized.hasPrefix($0 + "/") }) {
+            throw fail("is under \(reserved), which the invoker serves itself")
+        }
+        let segments = normalized.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        for (index, segment) in segments.enumerated() where normalized != "/" {
+            guard !segment.isEmpty else { throw fail("has an empty segment") }
+            guard segment.hasPrefix("{") || segment.hasSuffix("}") else {
+                guard !segment.contains(where: { $0 == "{" || $0 == "}" }) else {
+                    throw fail("has a parameter that is not a whole segment: \"\(segment)\"")
+                }
+                continue
+            }
+            let isGreedy = segment.hasSuffix("+}")
+            let name = segment.dropFirst().dropLast(isGreedy ? 2 : 1)
+            guard segment.hasPrefix("{"), segment.hasSuffix("}"), !name.isEmpty,
+                name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") })
+            else {
+                throw fail("has a malformed parameter \"\(segment)\"; use {name} or a final {name+}")
+            }
+            if isGreedy && index != segments.count - 1 {
+                throw fail("has a greedy parameter \"\(segment)\" that is not the last segment")
+            }
+        }
+        return normalized
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+
+extension FunctionDefinition {
+    /// The fields a function may have in the manifest.
+    static let fields = [
+        "handler", "command", "workingDirectory", "http", "timeout", "memory", "scaling", "environment", "queue",
+    ]
+
+    /// Environment variables the invoker sets itself; a manifest may not override them.
+    static let reservedEnvironment: Set<String> = [
+        "AWS_LAMBDA_RUNTIME_API", "_HANDLER", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_REGION", "LAMBDA_TASK_ROOT",
+    ]
+
+    /// Reads and validates one function; relative paths are resolved against `directory`.
+    init(_ object: ManifestObject, name: String, directory: String) throws {
+        try object.rejectUnknownKeys(Self.fields)
+        self.name = name
+        self.command = try object.strings("command")
+        if let command, command.first?.isEmpty ?? true {
+            throw object.error("command", "must name an executable as its first element")
+        }
+        let handler = try object.string("handler")
+        if handler?.isEmpty == true {
+            throw object.error("handler", "must not be empty")
+        }
+        self.handler = handler ?? name
+        self.workingDirectory = try Self.directory(object, base: directory)
+        self.routes = try (object.objects("http") ?? []).map(HTTPRoute.init)
+        self.timeout = try object.seconds("timeout", in: 0.001...900) ?? Self.defaultTimeout
+        self.memoryMB = try object.integer("memory", in: 16...1_048_576) ?? Self.defaultMemoryMB
+        self.scaling = try object.object("scaling").map(Scaling.init) ?? Scaling()
+        self.environment = try Self.environment(object)
+        self.queue = try object.object("queue").map(QueueTrigger.init)
+        if let queue, queue.visibilityTimeout < timeout {
+            throw object.error(
+                "queue.visibilityTimeout",
+                "must be at least the function's timeout (\(timeout.seconds) seconds), or a message could be"
+                    + " delivered twice while it is still being processed")
+        }
+    }
+
+    private static func directory(_ object: ManifestObject, base: String) throws -> String? {
+        guard let path = try object.string("workingDirectory") else { return nil }
+        let url = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: base, isDirectory: true))
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else {
+            throw object.error("workingDirectory", "\"\(path)\" is not a directory (resolved to \(url.path))")
+        }
+        return url.standardizedFileURL.path
+    }
+
+    private static func environment(_ object: ManifestObject) throws -> [String: String] {
+        guard let environment = try object.object("environment") else { return [:] }
+        var result: [String: String] = [:]
+        for (key, value) in environment.members {
+            let isName =
+                key.first.map { $0 == "_" || $0.isLetter } == true
+                && key.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_") }
+            guard isName else {
+                throw environment.error(key, "is not a valid environment variable name")
+            }
+            guard !reservedEnvironment.contains(key) else {
+                throw environment.error(key, "is set by the invoker and cannot be overridden")
+            }
+            guard case .string(let string) = value else {
+                throw environment.error(key, "must be a string, got \(value.description)")
+            }
+            result[key] = string
+        }
+        return result
+    }
+}
+
+extension FunctionDefinition.Scaling {
+    /// Reads and validates the `scaling` object.
+    init(_ object: ManifestObject) throws {
+        try object.rejectUnknownKeys(["min", "max", "idleTimeout", "maxQueue"])
+        self.init()
+        self.min = try object.integer("min", in: 0...10_000) ?? min
+        self.max = try object.integer("max", in: 1...10_000) ?? Swift.max(max, self.min)
+        self.idleTimeout = try object.seconds("idleTimeout", in: 0...86_400) ?? idleTimeout
+        self.maxQueue = try object.integer("maxQueue", in: 0...1_000_000) ?? maxQueue
+        guard min <= max else {
+            throw object.error("min", "must not exceed max (\(max)), got \(min)")
+        }
+    }
+}
+
+extension FunctionDefinition.QueueTrigger {
+    /// Reads and validates the `queue` object.
+    init(_ object: ManifestObject) throws {
+        try object.rejectUnknownKeys(["name", "batchSize", "maxRetries", "visibilityTimeout", "batchWindow"])
+        guard let name = try object.string("name") else {
+            throw object.error("name", "is missing; a queue trigger must name its queue")
+        }
+        guard (1...80).contains(name.count),
+            name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") })
+        else {
+            throw object.error("name", "must be 1 to 80 letters, digits, '-' or '_', got \"\(name)\"")
+        }
+        self.init(name: name)
+        self.batchSize = try object.integer("batchSize", in: 1...10_000) ?? batchSize
+        self.maxRetries = try object.integer("maxRetries", in: 0...1_000) ?? maxRetries
+        self.visibilityTimeout = try object.seconds("visibilityTimeout", in: 1...43_200) ?? visibilityTimeout
+        self.batchWindow = try object.seconds("batchWindow", in: 0...300) ?? batchWindow
+    }
+}
+
+extension Duration {
+    /// The duration in seconds, as a floating-point number.
+    var seconds: Double {
+        let (seconds, attoseconds) = components
+        return Double(seconds) + Double(attoseconds) / 1e18
+    }
+}

@@ -1,0 +1,131 @@
+import NIOCore
+import NIOHTTP1
+
+/// Serves one worker connection of the Lambda Runtime API: a plain NIO HTTP/1.1 handler, not a router.
+final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    private static let prefix = "/2018-06-01/runtime/"
+    private let connection: RuntimeAPIConnection
+    private var head: HTTPRequestHead?
+    private var body: ByteBuffer?
+    private var tooLarge = false
+    private var parked: NextRequest?
+
+    init(connection: RuntimeAPIConnection) {
+        self.connection = connection
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let head):
+            self.head = head
+            self.body = nil
+            self.tooLarge = false
+        case .body(var chunk):
+            guard !tooLarge else { return }
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > RuntimeAPIConnection.maxPayloadBytes {
+                tooLarge = true
+                body = nil
+            } else if body == nil {
+                body = chunk
+            } else {
+                body!.writeBuffer(&chunk)
+            }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            route(head, body: body ?? ByteBuffer(), context: context)
+            body = nil
+        }
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        if let parked {
+            connection.abandon(parked)
+            self.parked = nil
+        }
+        context.fireChannelInactive()
+    }
+
+    private func route(_ head: HTTPRequestHead, body: ByteBuffer, context: ChannelHandlerContext) {
+        let keepAlive = head.isKeepAlive
+        guard head.uri.hasPrefix(Self.prefix) else {
+            return reject(.notFound, "InvalidRequest", "no such Runtime API resource: \(head.uri)", context, keepAlive)
+        }
+        let parts = head.uri.dropFirst(Self.prefix.count).split(separator: "/", omittingEmptySubsequences: false)
+        switch (head.method, parts.count, parts.first, parts.last) {
+        case (.GET, 2, "invocation", "next"):
+            let request = NextRequest(handler: self, context: context, keepAlive: keepAlive)
+            if let invocation = connection.next(request) {
+                NextRequest.write(invocation, to: context, keepAlive: keepAlive)
+            } else {
+                parked = request
+            }
+        case (.POST, 3, "invocation", "response"):
+            guard !tooLarge else {
+                return reject(
+                    .payloadTooLarge, "RequestEntityTooLarge",
+                    "the response is larger than \(RuntimeAPIConnection.maxPayloadBytes) bytes", context, keepAlive)
+            }
+            answer(id: String(parts[1]), reply: .response(body), context: context, keepAlive: keepAlive)
+        case (.POST, 3, "invocation", "error"):
+            let error = FunctionError(posted: body, headerType: head.headers.first(name: "lambda-runtime-function-error-type"))
+            answer(id: String(parts[1]), reply: .error(error), context: context, keepAlive: keepAlive)
+        case (.POST, 2, "init", "error"):
+            connection.initFailed(
+                FunctionError(posted: body, headerType: head.headers.first(name: "lambda-runtime-function-error-type")))
+            accepted(context, keepAlive)
+        default:
+            reject(.notFound, "InvalidRequest", "no such Runtime API resource: \(head.method) \(head.uri)", context, keepAlive)
+        }
+    }
+
+    private func answer(id: String, reply: WorkerReply, context: ChannelHandlerContext, keepAlive: Bool) {
+        parked = nil
+        if connection.complete(id: id, with: reply) {
+            accepted(context, keepAlive)
+        } else {
+            reject(.badRequest, "InvalidRequestID", "invalid request id \(id): unknown or already answered", context, keepAlive)
+        }
+    }
+
+    private func accepted(_ context: ChannelHandlerContext, _ keepAlive: Bool) {
+        Self.writeJSON(#"{"status":"OK"}"#, status: .accepted, context: context, keepAlive: keepAlive)
+    }
+
+    private func reject(
+        _ status: HTTPResponseStatus, _ type: String, _ message: String, _ context: ChannelHandlerContext,
+        _ keepAlive: Bool
+    ) {
+        Self.writeJSON(ErrorDocument(errorType: type, errorMessage: message).json, status: status, context: context, keepAlive: keepAlive)
+    }
+
+    private static func writeJSON(_ json: String, status: HTTPResponseStatus, context: ChannelHandlerContext, keepAlive: Bool) {
+        var headers = HTTPHeaders()
+        headers.add(name: "content-type", value: "application/json")
+        headers.add(name: "content-length", value: String(json.utf8.count))
+        writeResponse(context: context, status: status, headers: headers, body: ByteBuffer(string: json), keepAlive: keepAlive)
+    }
+
+    /// Writes a whole response in one flush, closing the connection afterwards unless it is kept alive.
+    static func writeResponse(
+        context: ChannelHandlerContext, status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer,
+        keepAlive: Bool
+    ) {
+        var headers = headers
+        if !keepAlive { headers.add(name: "connection", value: "close") }
+        let head = HTTPResponseHead(version: .http1_1, status: status, headers: headers)
+        context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+        if body.readableBytes > 0 {
+            context.write(NIOAny(HTTPServerResponsePart.body(.byteBuffer(body))), promise: nil)
+        }
+        guard !keepAlive else {
+            return context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+        }
+        context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil))).assumeIsolated().whenComplete { _ in
+            context.close(promise: nil)
+        }
+    }
+}

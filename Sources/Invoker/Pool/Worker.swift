@@ -1,0 +1,189 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Logging
+import NIOCore
+import NIOPosix
+import Subprocess
+import Synchronization
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// One worker process of a function: spawned in its own process group with only its declared environment, its
+/// output captured, and always reaped and killed with its whole group.
+final class Worker: Sendable {
+    /// How long a worker may take to exit after SIGTERM before its group is killed.
+    static let stopGracePeriod: Duration = .seconds(2)
+
+    /// The worker's number within its pool.
+    let id: Int
+    /// The channel invocations go through.
+    let connection: any WorkerConnection
+    /// The worker's captured stdout and stderr.
+    let output: OutputCapture
+    /// When the spawn began.
+    let spawnedAt: ContinuousClock.Instant
+
+    private struct State {
+        var pid: pid_t?
+        var readyAt: ContinuousClock.Instant?
+        var exited = false
+        var invocations = 0
+    }
+
+    private let state = Mutex(State())
+    private let outputChannel: any Channel
+    private let stopSignal = AsyncStream<Void>.makeStream()
+
+    private init(id: Int, connection: any WorkerConnection, output: OutputCapture, outputChannel: any Channel) {
+        self.id = id
+        self.connection = connection
+        self.output = output
+        self.outputChannel = outputChannel
+        self.spawnedAt = .now
+    }
+
+    /// Prepares a worker: its Runtime API listener and its output pipe, both on one event loop so the output can be
+    /// fenced exactly when a reply arrives. `onEvent` receives the worker's Runtime API events.
+    static func prepare(
+        id: Int,
+        eventLoop: any EventLoop,
+        onEvent: @escaping @Sendable (Worker, WorkerEvent) -> Void
+    ) async throws -> (worker: Worker, pipeWriteEnd: CInt) {
+        // A socket pair rather than a pipe: it can be created close-on-exec atomically, so no other worker spawned
+        // at the same moment inherits this one's output (which would keep it open after this worker exits).
+        var fds: [CInt] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+            throw InvokerError(.workerFailed, "could not create the worker's output channel (errno \(errno))")
+        }
+        shutdown(fds[0], Int32(SHUT_WR))
+        shutdown(fds[1], Int32(SHUT_RD))
+        let capture = OutputCapture(descriptor: fds[0])
+        let channel = try await NIOPipeBootstrap(group: eventLoop)
+            .channelInitializer { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(OutputCaptureHandler(capture: capture))
+                }
+            }
+            .takingOwnershipOfDescriptor(input: fds[0])
+            .get()
+        let box = WorkerBox()
+        let connection = try await RuntimeAPIConnection.listen(on: eventLoop) { event in
+            if let worker = box.worker { onEvent(worker, event) }
+        }
+        let worker = Worker(id: id, connection: connection, output: capture, outputChannel: channel)
+        box.worker = worker
+        return (worker, fds[1])
+    }
+
+    /// The worker's process id, once spawned.
+    var pid: pid_t? { state.withLock { $0.pid } }
+
+    /// When the worker first asked for work; nil while it initialises.
+    var readyAt: ContinuousClock.Instant? { state.withLock { $0.readyAt } }
+
+    /// Notes that the worker asked for work; returns true the first time (initialisation finished).
+    func markReady() -> Bool {
+        state.withLock { state in
+            guard state.readyAt == nil else { return false }
+            state.readyAt = .now
+            return true
+        }
+    }
+
+    /// Counts an invocation handed to the worker; returns how many it had before.
+    func countInvocation() -> Int {
+        state.withLock { state in
+            defer { state.invocations += 1 }
+            return state.invocations
+        }
+    }
+
+    /// Runs the process until it exits or is stopped, and returns how it ended. The process group is killed on
+    /// the way out, so nothing the worker started outlives it.
+    func run(_ launch: WorkerLaunch, pipeWriteEnd: CInt, logger: Logger) async -> WorkerExit {
+        var environment: [Environment.Key: String] = [:]
+        for (key, value) in launch.environment.merging(connection.environment, uniquingKeysWith: { $1 }) {
+            environment[Environment.Key(stringLiteral: key)] = value
+        }
+        var options = PlatformOptions()
+        options.processGroupID = 0
+        let output = FileDescriptor(rawValue: pipeWriteEnd)
+        let exit: WorkerExit
+        do {
+            let result = try await Subprocess.run(
+                .path(FilePath(launch.executable)),
+                arguments: Arguments(launch.arguments),
+                environment: .custom(environment),
+                workingDirectory: FilePath(launch.workingDirectory),
+                platformOptions: options,
+                input: .none,
+                output: .fileDescriptor(output, closeAfterSpawningProcess: false),
+                error: .fileDescriptor(output, closeAfterSpawningProcess: false)
+            ) { execution in
+                Glibc.close(pipeWriteEnd)
+                self.state.withLock { $0.pid = execution.processIdentifier.value }
+                await self.superviseUntilExit()
+            }
+            switch result.terminationStatus {
+            case .exited(let code): exit = .exited(code)
+            case .signaled(let signal): exit = .signaled(signal)
+            }
+        } catch {
+            Glibc.close(pipeWriteEnd)
+            logger.error("could not start worker", metadata: ["error": "\(error)", "executable": "\(launch.executable)"])
+            exit = .exited(127)
+        }
+        state.withLock { $0.exited = true }
+        outputChannel.close(promise: nil)
+        connection.close(exit: exit)
+        return exit
+    }
+
+    /// Waits until the worker's output closes (it exited) or a stop is requested (then SIGTERM, and SIGKILL after
+    /// the grace period); finally kills whatever is left of the process group.
+    private func superviseUntilExit() async {
+        await withTaskGroup(of: Void.self) { group in
+            group.addTask { await self.output.waitUntilClosed() }
+            group.addTask {
+                for await _ in self.stopSignal.stream {}
+                guard !Task.isCancelled else { return }
+                self.signalGroup(SIGTERM)
+                try? await Task.sleep(for: Self.stopGracePeriod)
+            }
+            await group.next()
+            group.cancelAll()
+        }
+        signalGroup(SIGKILL)
+    }
+
+    /// Asks the worker to exit: SIGTERM to its group, SIGKILL after ``stopGracePeriod``.
+    func stop() {
+        stopSignal.continuation.finish()
+    }
+
+    /// Kills the worker's whole process group at once (after a timeout).
+    func kill() {
+        signalGroup(SIGKILL)
+    }
+
+    private func signalGroup(_ signal: Int32) {
+        state.withLock { state in
+            guard let pid = state.pid, !state.exited else { return }
+            _ = Glibc.kill(-pid, signal)
+        }
+    }
+}
+
+/// Lets the connection's event callback reach the worker created after it.
+private final class WorkerBox: Sendable {
+    private let lock = Mutex<Worker?>(nil)
+    var worker: Worker? {
+        get { lock.withLock { $0 } }
+        set { lock.withLock { $0 = newValue } }
+    }
+}

@@ -1,0 +1,28 @@
+import Foundation
+import Logging
+import NIOCore
+
+/// Everything `invoker serve` can be told, with its defaults.
+struct ServerConfiguration: Sendable {
+    /// The address the HTTP server binds to; `0.0.0.0` serves every interface.
+    var host = "127.0.0.1"
+    /// The HTTP port; 0 picks a free one.
+    var port = 8080
+    /// The manifest file.
+    var manifestPath = "functions.json"
+    /// The invocation log's SQLite file; nil is `.invoker/invocations.sqlite` beside the manifest.
+    var databasePath: String?
+    /// The `Functions` worker binary; nil is the one beside the invoker.
+    var functionsBinary: String?
+    /// Whether a missing or out-of-date `Functions` binary is built before serving.
+    var buildFunctions = true
+    /// Called once the HTTP server listens, with its channel (tests read the port from it).
+    var onServerRunning: @Sendable (any Channel) async -> Void = { _ in }
+
+    /// The database path, resolving the default.
+    var resolvedDatabasePath: String {
+        databasePath
+            ?? URL(fileURLWithPath: manifestPath).deletingLastPathComponent()
+            .appendingPathComponent(InvocationLog.defaultDatabasePath).path
+    }
+}

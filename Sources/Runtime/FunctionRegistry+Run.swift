@@ -1,0 +1,100 @@
+import Logging
+import NIOCore
+import NIOPosix
+
+extension FunctionRegistry {
+    /// Runs the worker process: serves the invocations of the function named by `_HANDLER` until the invoker closes
+    /// the connection.
+    ///
+    /// - With the argument `--list`, prints the registered names, one per line, and returns.
+    /// - Otherwise connects to the Runtime API at `AWS_LAMBDA_RUNTIME_API` (`host:port`). An unknown or missing
+    ///   `_HANDLER` is reported to the invoker as an init error of type `Runtime.HandlerNotFound`.
+    ///
+    /// Logging is bootstrapped to stderr at `LOG_LEVEL` (default `info`), so the executable must not bootstrap it
+    /// itself; stdout is line-buffered so the invoker sees each printed line as it is printed. Any failure to start
+    /// or to talk to the invoker is printed to stderr and exits the process with status 1.
+    public func run() async {
+        WorkerProcess.lineBufferStandardOutput()
+        if CommandLine.arguments.dropFirst().contains("--list") {
+            for name in self.names {
+                print(name)
+            }
+            return
+        }
+        Self.bootstrapLogging()
+        let (host, port) = Self.runtimeAPIEndpoint()
+        // One connection needs one event loop thread, not one per core.
+        let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+        let client: RuntimeAPIClient
+        do {
+            client = try await RuntimeAPIClient.connect(host: host, port: port, group: group)
+        } catch {
+            WorkerProcess.fail("Could not connect to the Runtime API at \(host):\(port): \(error)")
+        }
+
+        let handlerName = WorkerProcess.environment("_HANDLER")
+        guard let handlerName, let handler = self.handlers[handlerName] else {
+            await self.reportHandlerNotFound(handlerName, to: client)
+        }
+        let functionName = WorkerProcess.environment("AWS_LAMBDA_FUNCTION_NAME") ?? handlerName
+        var logger = Logger(label: "Runtime")
+        logger[metadataKey: MetadataKey.functionName] = "\(functionName)"
+        do {
+            try await Self.serve(handler, client: client, functionName: functionName, logger: logger)
+        } catch {
+            WorkerProcess.fail("\(error)")
+        }
+        try? await group.shutdownGracefully()
+    }
+
+    private static func bootstrapLogging() {
+        let level = WorkerProcess.environment("LOG_LEVEL").flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+    }
+
+    /// `AWS_LAMBDA_RUNTIME_API`, split into host and port.
+    private static func runtimeAPIEndpoint() -> (host: String, port: Int) {
+        guard let endpoint = WorkerProcess.environment("AWS_LAMBDA_RUNTIME_API") else {
+            WorkerProcess.fail(
+                """
+                AWS_LAMBDA_RUNTIME_API is not set. This executable is a worker process that the invoker starts; \
+                run `invoker serve`, or pass --list to list its functions.
+                """
+            )
+        }
+        guard let separator = endpoint.lastIndex(of: ":"), let port = Int(endpoint[endpoint.index(after: separator)...])
+        else {
+            WorkerProcess.fail("AWS_LAMBDA_RUNTIME_API is '\(endpoint)', expected host:port")
+        }
+        return (String(endpoint[..<separator]), port)
+    }
+
+    /// Opens the existential, so the loop is specialised for the handler.
+    private static func serve(
+        _ handler: some StreamingHandler,
+        client: RuntimeAPIClient,
+        functionName: String,
+        logger: Logger
+    ) async throws {
+        let loop = InvocationLoop(client: client, handler: handler, functionName: functionName, logger: logger)
+        try await loop.run()
+    }
+
+    private func reportHandlerNotFound(_ name: String?, to client: RuntimeAPIClient) async -> Never {
+        let problem = name.map { "No function named '\($0)' is registered" } ?? "_HANDLER is not set"
+        let notFound = FunctionError(
+            type: "Runtime.HandlerNotFound",
+            message: "\(problem); this executable has: \(self.names.joined(separator: ", "))"
+        )
+        do {
+            try await client.reportInitError(notFound)
+        } catch {
+            WorkerProcess.fail("\(notFound.errorMessage); reporting it to the invoker failed: \(error)")
+        }
+        WorkerProcess.fail(notFound.errorMessage)
+    }
+}

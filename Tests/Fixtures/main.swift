@@ -1,0 +1,12 @@
+import Runtime
+
+// The worker the invoker's end-to-end tests start: each function exercises one behaviour of the invoker.
+var registry = FunctionRegistry()
+registry.register("allocate", Allocate())
+registry.register("crash", Crash())
+registry.register("echo", Echo())
+registry.register("env", Environment())
+registry.register("fail", Fail())
+registry.register("print", Print())
+registry.register("sleep", Sleep())
+await registry.run()

@@ -1,0 +1,92 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+@testable import Invoker
+
+/// The binaries built beside the test bundle, and a scratch folder with a manifest for one test.
+struct TestEnvironment {
+    /// The build folder: `invoker`, `Functions` and `FixtureFunctions` are built there with the tests.
+    static let buildDirectory = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        .deletingLastPathComponent()
+    /// The example functions' worker binary.
+    static let functionsBinary = buildDirectory.appendingPathComponent("Functions").path
+    /// The test fixtures' worker binary.
+    static let fixturesBinary = buildDirectory.appendingPathComponent("FixtureFunctions").path
+    /// The invoker executable.
+    static let invokerBinary = buildDirectory.appendingPathComponent("invoker").path
+
+    /// A fresh folder that holds this test's manifest and database.
+    let directory: URL
+
+    /// Writes `manifest` (the `functions` object) into a fresh folder.
+    init(functions: [String: Any]) throws {
+        directory = FileManager.default.temporaryDirectory.appendingPathComponent("invoker-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let data = try JSONSerialization.data(withJSONObject: ["functions": functions], options: [.prettyPrinted])
+        try data.write(to: directory.appendingPathComponent("functions.json"))
+    }
+
+    /// A fixture function: `handler` of the fixtures binary, run through `command`.
+    static func fixture(_ handler: String, _ settings: [String: Any] = [:]) -> [String: Any] {
+        settings.merging(["command": [fixturesBinary], "handler": handler]) { $1 }
+    }
+
+    /// The manifest's path.
+    var manifestPath: String { directory.appendingPathComponent("functions.json").path }
+    /// The invocation log's path.
+    var databasePath: String { directory.appendingPathComponent("invocations.sqlite").path }
+
+    /// The configuration that serves this folder's manifest on a free port.
+    var configuration: ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.manifestPath = manifestPath
+        configuration.databasePath = databasePath
+        configuration.functionsBinary = Self.functionsBinary
+        return configuration
+    }
+
+    /// Runs the invoker in this process (its workers are real processes) and calls `body` with a live client.
+    /// When it returns the invoker has shut down gracefully and every record is in the database.
+    func withInvoker(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+        var logger = Logger(label: "invoker-test")
+        logger.logLevel = .warning
+        let app = try await buildApplication(configuration, logger: logger)
+        try await app.test(.live, body)
+    }
+
+    /// The records of the database, newest first.
+    func records() async throws -> [InvocationRecord] {
+        try await InvocationStore(path: databasePath).list(filter: InvocationFilter(), limit: 10_000)
+    }
+
+    /// Polls the database until it holds `count` records (the log writes in batches), newest first.
+    func waitForRecords(count: Int, timeout: Duration = .seconds(10)) async throws -> [InvocationRecord] {
+        let deadline = ContinuousClock.now + timeout
+        while true {
+            let records = try await self.records()
+            if records.count >= count || ContinuousClock.now >= deadline { return records }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
+    /// Removes the folder.
+    func remove() {
+        try? FileManager.default.removeItem(at: directory)
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes; returns whether it held.
+func eventually(
+    timeout: Duration = .seconds(10), _ condition: () async throws -> Bool
+) async rethrows -> Bool {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try await condition() { return true }
+        try? await Task.sleep(for: .milliseconds(20))
+    }
+    return try await condition()
+}
