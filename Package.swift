@@ -83,6 +83,7 @@ let package = Package(
                 "Invoker",
                 "Functions",
                 "FixtureFunctions",
+                "Runtime",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),

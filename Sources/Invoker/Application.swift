@@ -9,7 +9,10 @@ import ServiceLifecycle
 func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let manifest = try Manifest.load(path: configuration.manifestPath)
     let binary = try await FunctionsBinary.locate(
-        explicitPath: configuration.functionsBinary, build: configuration.buildFunctions, logger: logger)
+        explicitPath: configuration.functionsBinary,
+        build: configuration.buildFunctions,
+        logger: logger
+    )
     if manifest.functions.contains(where: { $0.command == nil }) {
         try manifest.validateHandlers(available: try await binary.handlers())
     }
@@ -18,8 +21,13 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         WorkerPool(
             function: function,
             launch: try WorkerLaunch(
-                function: function, functionsBinary: binary.path, manifestDirectory: manifest.directory),
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton, logger: logger)
+                function: function,
+                functionsBinary: binary.path,
+                manifestDirectory: manifest.directory
+            ),
+            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
+            logger: logger
+        )
     }
     let dispatcher = Dispatcher(pools: Dictionary(uniqueKeysWithValues: pools.map { ($0.function.name, $0) }), log: log)
     let router = Router(context: InvokerRequestContext.self)
@@ -31,14 +39,17 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         services: [log] + pools as [any Service],
         onServerRunning: configuration.onServerRunning,
-        logger: logger)
+        logger: logger
+    )
 }
 
 extension Response {
     /// A JSON response whose body is `json`.
     static func json(status: HTTPResponse.Status, _ json: String) -> Response {
         Response(
-            status: status, headers: [.contentType: "application/json", .contentLength: String(json.utf8.count)],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: json)))
+            status: status,
+            headers: [.contentType: "application/json", .contentLength: String(json.utf8.count)],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: json))
+        )
     }
 }

@@ -3,6 +3,7 @@ import HTTPTypes
 import HummingbirdTesting
 import NIOCore
 import NIOFoundationCompat
+import Runtime
 import Testing
 
 @testable import Invoker
@@ -24,8 +25,11 @@ struct HTTPTriggerTests {
             #expect(hello.headers[.contentType]?.hasPrefix("text/plain") == true)
 
             let greet = try await client.execute(
-                uri: "/greet", method: .post, headers: [.contentType: "application/json"],
-                body: ByteBuffer(string: #"{"name":"Ada"}"#))
+                uri: "/greet",
+                method: .post,
+                headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: #"{"name":"Ada"}"#)
+            )
             #expect(greet.status == .ok)
             #expect(greet.headers[.contentType] == "application/json")
             #expect(String(buffer: greet.body) == #"{"greeting":"Hello, Ada!"}"#)
@@ -60,7 +64,11 @@ struct HTTPTriggerTests {
         let body = ByteBuffer(bytes: bytes)
         try await environment.withInvoker { client in
             let response = try await client.execute(
-                uri: "/echo", method: .post, headers: [.contentType: "application/octet-stream"], body: body)
+                uri: "/echo",
+                method: .post,
+                headers: [.contentType: "application/octet-stream"],
+                body: body
+            )
             #expect(response.status == .ok)
             #expect(response.headers[.contentType] == "application/octet-stream")
             #expect(response.body == body)
@@ -96,7 +104,10 @@ struct HTTPTriggerTests {
         defer { environment.remove() }
         try await environment.withInvoker { client in
             let response = try await client.execute(
-                uri: "/function/sleep", method: .post, body: ByteBuffer(string: #"{"ms":30000}"#))
+                uri: "/function/sleep",
+                method: .post,
+                body: ByteBuffer(string: #"{"ms":30000}"#)
+            )
             #expect(response.status == .gatewayTimeout)
             let error = try JSONDecoder().decode(ErrorDocument.self, from: response.body)
             #expect(error.errorType == "Sandbox.Timedout")
@@ -105,7 +116,10 @@ struct HTTPTriggerTests {
             let pid = try #require(try await environment.waitForRecords(count: 1).first?.workerPid)
             #expect(await eventually { kill(pid, 0) != 0 })
             let quick = try await client.execute(
-                uri: "/function/sleep", method: .post, body: ByteBuffer(string: #"{"ms":1}"#))
+                uri: "/function/sleep",
+                method: .post,
+                body: ByteBuffer(string: #"{"ms":1}"#)
+            )
             #expect(quick.status == .ok)
         }
         let records = try await environment.records().sorted { $0.id < $1.id }
@@ -121,13 +135,19 @@ struct HTTPTriggerTests {
         defer { environment.remove() }
         try await environment.withInvoker { client in
             let response = try await client.execute(
-                uri: "/function/crash", method: .post, body: ByteBuffer(string: #"{"signal":"SIGSEGV"}"#))
+                uri: "/function/crash",
+                method: .post,
+                body: ByteBuffer(string: #"{"signal":"SIGSEGV"}"#)
+            )
             #expect(response.status == .badGateway)
             let error = try JSONDecoder().decode(ErrorDocument.self, from: response.body)
             #expect(error.errorType == "Runtime.ExitError")
             #expect(error.errorMessage.contains("signal 11 (SIGSEGV)"))
             let exited = try await client.execute(
-                uri: "/function/crash", method: .post, body: ByteBuffer(string: #"{"exitCode":3}"#))
+                uri: "/function/crash",
+                method: .post,
+                body: ByteBuffer(string: #"{"exitCode":3}"#)
+            )
             #expect(String(buffer: exited.body).contains("exit status 3"))
             let fine = try await client.execute(uri: "/function/crash", method: .post, body: ByteBuffer(string: "{}"))
             #expect(fine.status == .ok)
@@ -166,7 +186,10 @@ struct HTTPTriggerTests {
             for batch in [["one", "two"], ["three"]] {
                 let body = try JSONEncoder().encode(["lines": batch])
                 let response = try await client.execute(
-                    uri: "/function/print", method: .post, body: ByteBuffer(bytes: body))
+                    uri: "/function/print",
+                    method: .post,
+                    body: ByteBuffer(bytes: body)
+                )
                 #expect(response.status == .ok)
             }
         }
@@ -192,5 +215,77 @@ struct HTTPTriggerTests {
         }
         let record = try #require(try await environment.records().first)
         #expect(record.status == .error && record.errorType == "Runtime.HandlerNotFound")
+    }
+}
+
+@Suite("Function URL mapping, end to end", .serialized)
+struct FunctionURLMappingTests {
+    @Test("a request becomes a complete payload 2.0 event: route, path, query, cookies, headers, parameters, body")
+    func requestEvent() async throws {
+        let environment = try TestEnvironment(functions: [
+            "event": TestEnvironment.fixture(
+                "event",
+                ["http": [["path": "/items/{id}/{rest+}", "methods": ["POST"]], ["path": "/raw"]]]
+            )
+        ])
+        defer { environment.remove() }
+        try await environment.withInvoker { client in
+            let response = try await client.execute(
+                uri: "/items/42/deep/er?x=1&x=2&y=a%20b",
+                method: .post,
+                headers: [.cookie: "a=1; b=2", .init("X-Custom")!: "v", .contentType: "text/plain"],
+                body: ByteBuffer(string: "héllo")
+            )
+            #expect(response.status == .ok)
+            let event = try JSONDecoder().decode(FunctionURLRequest.self, from: response.body)
+            #expect(event.version == "2.0")
+            #expect(event.routeKey == "POST /items/{id}/{rest+}")
+            #expect(event.rawPath == "/items/42/deep/er")
+            #expect(event.rawQueryString == "x=1&x=2&y=a%20b")
+            #expect(event.queryStringParameters == ["x": "1,2", "y": "a b"])
+            #expect(event.pathParameters == ["id": "42", "rest": "deep/er"])
+            #expect(event.cookies == ["a=1", "b=2"])
+            #expect(event.headers["x-custom"] == "v" && event.headers["cookie"] == nil)
+            #expect(event.body == "héllo" && !event.isBase64Encoded)
+            #expect(event.requestContext.http.method == "POST")
+            #expect(event.requestContext.http.sourceIp == "127.0.0.1")
+            #expect(event.requestContext.requestId == response.headers[.init("x-amzn-RequestId")!])
+            #expect(event.requestContext.timeEpoch > 0 && event.requestContext.time.hasSuffix("+0000"))
+
+            let binary = try await client.execute(
+                uri: "/function/event/sub/path",
+                method: .put,
+                headers: [.contentType: "image/png"],
+                body: ByteBuffer(bytes: [0x89, 0x50, 0x4E, 0x47, 0xFF, 0x00])
+            )
+            let binaryEvent = try JSONDecoder().decode(FunctionURLRequest.self, from: binary.body)
+            #expect(binaryEvent.isBase64Encoded && binaryEvent.body == "iVBOR/8A")
+            #expect(binaryEvent.rawPath == "/sub/path" && binaryEvent.routeKey == "$default")
+            #expect(binaryEvent.pathParameters == nil && binaryEvent.queryStringParameters == nil)
+        }
+    }
+
+    @Test("a structured result sets status, headers, cookies and a base64 body; anything else is a JSON body")
+    func responseMapping() async throws {
+        let environment = try TestEnvironment(functions: ["respond": TestEnvironment.fixture("respond")])
+        defer { environment.remove() }
+        try await environment.withInvoker { client in
+            let structured = FunctionURLResponse(
+                statusCode: 201,
+                headers: ["content-type": "image/png", "x-extra": "1"],
+                cookies: ["a=1", "b=2; Path=/"],
+                body: "iVBOR/8A",
+                isBase64Encoded: true
+            )
+            let response = try await client.execute(
+                uri: "/function/respond",
+                method: .post,
+                body: ByteBuffer(bytes: try JSONEncoder().encode(structured))
+            )
+            #expect(response.status == .created)
+            #expect(response.headers[.contentType] == "image/png" && response.headers[.init("x-extra")!] == "1")
+            #expect(response.headers[values: .setCookie] == ["a=1", "b=2; Path=/"])
+            #expect(response.body == ByteBuffer(bytes: [0x89, 0x50, 0x4E, 0x47, 0xFF, 0x00]))
+        }
     }
 }

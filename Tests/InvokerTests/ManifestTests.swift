@@ -28,7 +28,8 @@ struct ManifestTests {
                         "environment": {"GREETING": "Hi"}},
               "resize": {"queue": {"name": "images", "batchSize": 5}, "timeout": 20}
             }}
-            """)
+            """
+        )
         let hello = try #require(manifest["hello"])
         #expect(hello.routes == [.init(path: "/hello", methods: ["GET", "POST"])])
         #expect(hello.timeout == .milliseconds(2500))
@@ -53,19 +54,26 @@ struct ManifestTests {
             (#"{"functions": {"f": {"scaling": {"min": 3, "max": 2}}}}"#, "f", "scaling.min", "must not exceed max"),
             (#"{"functions": {"f": {"scaling": {"maximum": 2}}}}"#, "f", "scaling.maximum", "unknown field"),
             (#"{"functions": {"f": {"http": [{"path": "hello"}]}}}"#, "f", "http[0].path", "must start with"),
-            (#"{"functions": {"f": {"http": [{"path": "/a", "methods": ["FETCH"]}]}}}"#, "f", "http[0].methods[0]",
-             "\"FETCH\" is not an HTTP method"),
+            (
+                #"{"functions": {"f": {"http": [{"path": "/a", "methods": ["FETCH"]}]}}}"#, "f", "http[0].methods[0]",
+                "\"FETCH\" is not an HTTP method"
+            ),
             (#"{"functions": {"f": {"http": [{"path": "/system/x"}]}}}"#, "f", "http[0].path", "serves itself"),
             (#"{"functions": {"f": {"http": [{"path": "/a/{p+}/b"}]}}}"#, "f", "http[0].path", "not the last"),
-            (#"{"functions": {"f": {"environment": {"_HANDLER": "x"}}}}"#, "f", "environment._HANDLER",
-             "cannot be overridden"),
+            (
+                #"{"functions": {"f": {"environment": {"_HANDLER": "x"}}}}"#, "f", "environment._HANDLER",
+                "cannot be overridden"
+            ),
             (#"{"functions": {"f": {"environment": {"N": 1}}}}"#, "f", "environment.N", "must be a string, got 1"),
             (#"{"functions": {"f": {"command": []}}}"#, "f", "command", "must name an executable"),
             (#"{"functions": {"f": {"workingDirectory": "no/such/dir"}}}"#, "f", "workingDirectory", "not a directory"),
             (#"{"functions": {"f": {"queue": {"batchSize": 2}}}}"#, "f", "queue.name", "is missing"),
-            (#"{"functions": {"f": {"timeout": 60, "queue": {"name": "q", "visibilityTimeout": 30}}}}"#, "f",
-             "queue.visibilityTimeout", "at least the function's timeout"),
-        ])
+            (
+                #"{"functions": {"f": {"timeout": 60, "queue": {"name": "q", "visibilityTimeout": 30}}}}"#, "f",
+                "queue.visibilityTimeout", "at least the function's timeout"
+            ),
+        ]
+    )
     func errorsNameTheField(json: String, function: String, field: String, message: String) throws {
         let error = try #require(manifestError(json))
         #expect(error.file == "functions.json")
@@ -80,15 +88,20 @@ struct ManifestTests {
         let route = try #require(
             manifestError(
                 #"{"functions": {"a": {"http": [{"path": "/x/{id}"}]}, "b": {"http": [{"path": "/x/{name}", "methods": ["GET"]}]}}}"#
-            ))
+            )
+        )
         #expect(route.function == "b")
         #expect(route.field == "http[0].path")
         #expect(route.message.contains("already served by function \"a\""))
         #expect(
-            manifestError(#"{"functions": {"a": {"http": [{"path": "/x", "methods": ["GET"]}]}, "b": {"http": [{"path": "/x", "methods": ["POST"]}]}}}"#)
-                == nil)
+            manifestError(
+                #"{"functions": {"a": {"http": [{"path": "/x", "methods": ["GET"]}]}, "b": {"http": [{"path": "/x", "methods": ["POST"]}]}}}"#
+            )
+                == nil
+        )
         let queue = try #require(
-            manifestError(#"{"functions": {"a": {"queue": {"name": "q"}}, "b": {"queue": {"name": "q"}}}}"#))
+            manifestError(#"{"functions": {"a": {"queue": {"name": "q"}}, "b": {"queue": {"name": "q"}}}}"#)
+        )
         #expect(queue.function == "b")
         #expect(queue.message.contains("already consumed by function \"a\""))
     }

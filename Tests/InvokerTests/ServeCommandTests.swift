@@ -28,8 +28,11 @@ struct ServeCommandTests {
             "--functions-binary", TestEnvironment.functionsBinary, "--log-level", "warning",
         ]
         let result = try await Subprocess.run(
-            .path(FilePath(TestEnvironment.invokerBinary)), arguments: Arguments(arguments), input: .none,
-            output: .sequence, error: .discarded
+            .path(FilePath(TestEnvironment.invokerBinary)),
+            arguments: Arguments(arguments),
+            input: .none,
+            output: .sequence,
+            error: .discarded
         ) { execution -> [String] in
             var lines = execution.standardOutput.strings().makeAsyncIterator()
             guard let banner = try await lines.next(), let url = banner.split(separator: " ").last.map(String.init)
@@ -72,7 +75,9 @@ struct ServeCommandTests {
         let result = try await Subprocess.run(
             .path(FilePath(TestEnvironment.invokerBinary)),
             arguments: ["serve", "--port", "0", "--manifest", environment.manifestPath],
-            output: .discarded, error: .string(limit: 1 << 16))
+            output: .discarded,
+            error: .string(limit: 1 << 16)
+        )
         #expect(result.terminationStatus != .exited(0))
         let message = result.standardError
         #expect(message.contains("function \"hello\", field \"timeout\""), "\(message)")
@@ -95,8 +100,11 @@ struct ServeCommandTests {
 
     private static func invoker(_ arguments: [String]) async throws -> String {
         let result = try await Subprocess.run(
-            .path(FilePath(TestEnvironment.invokerBinary)), arguments: Arguments(arguments),
-            output: .string(limit: 1 << 22), error: .string(limit: 1 << 16))
+            .path(FilePath(TestEnvironment.invokerBinary)),
+            arguments: Arguments(arguments),
+            output: .string(limit: 1 << 22),
+            error: .string(limit: 1 << 16)
+        )
         #expect(result.terminationStatus == .exited(0), "\(result.standardError)")
         return result.standardOutput
     }

@@ -39,15 +39,29 @@ struct Dispatcher: Sendable {
         let id = id ?? ids.next()
         let startedAt = Date()
         let invocation = Invocation(
-            id: id, payload: payload, deadlineEpochMs: 0, functionARN: WorkerLaunch.arn(of: pool.function.name),
-            traceID: Self.traceID(), clientContext: clientContext, cognitoIdentity: cognitoIdentity)
+            id: id,
+            payload: payload,
+            deadlineEpochMs: 0,
+            functionARN: WorkerLaunch.arn(of: pool.function.name),
+            traceID: Self.traceID(),
+            clientContext: clientContext,
+            cognitoIdentity: cognitoIdentity
+        )
         let execution = await pool.invoke(invocation, timeout: pool.function.timeout)
         let (response, httpStatus) = respond(id, execution)
         log.append(
             InvocationRecord(
-                id: id, function: pool.function.name, trigger: trigger, startedAt: startedAt, endedAt: Date(),
-                execution: execution, timeout: pool.function.timeout, requestBytes: payload.readableBytes,
-                httpStatus: httpStatus))
+                id: id,
+                function: pool.function.name,
+                trigger: trigger,
+                startedAt: startedAt,
+                endedAt: Date(),
+                execution: execution,
+                timeout: pool.function.timeout,
+                requestBytes: payload.readableBytes,
+                httpStatus: httpStatus
+            )
+        )
         return response
     }
 

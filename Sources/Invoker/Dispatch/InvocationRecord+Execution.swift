@@ -4,8 +4,15 @@ import NIOCore
 extension InvocationRecord {
     /// The record of an invocation that ended as `execution` says.
     init(
-        id: String, function: String, trigger: Trigger, startedAt: Date, endedAt: Date, execution: Execution,
-        timeout: Duration, requestBytes: Int, httpStatus: Int?
+        id: String,
+        function: String,
+        trigger: Trigger,
+        startedAt: Date,
+        endedAt: Date,
+        execution: Execution,
+        timeout: Duration,
+        requestBytes: Int,
+        httpStatus: Int?
     ) {
         var status = Status.success
         var errorType: String?
@@ -27,12 +34,27 @@ extension InvocationRecord {
             (status, errorType, errorMessage) = (.throttled, error.code.rawValue, error.message)
         }
         self.init(
-            id: id, function: function, trigger: trigger, startedAt: startedAt, endedAt: endedAt,
-            durationMs: execution.ran.milliseconds, initDurationMs: execution.initDuration?.milliseconds,
-            waitMs: execution.waited.milliseconds, cold: execution.cold, status: status, httpStatus: httpStatus,
-            errorType: errorType, errorMessage: errorMessage, requestBytes: requestBytes, responseBytes: responseBytes,
-            workerPid: execution.workerPID, maxMemoryKB: execution.maxMemoryKB, queueMessageId: nil, attempt: nil,
-            log: execution.log)
+            id: id,
+            function: function,
+            trigger: trigger,
+            startedAt: startedAt,
+            endedAt: endedAt,
+            durationMs: execution.ran.milliseconds,
+            initDurationMs: execution.initDuration?.milliseconds,
+            waitMs: execution.waited.milliseconds,
+            cold: execution.cold,
+            status: status,
+            httpStatus: httpStatus,
+            errorType: errorType,
+            errorMessage: errorMessage,
+            requestBytes: requestBytes,
+            responseBytes: responseBytes,
+            workerPid: execution.workerPID,
+            maxMemoryKB: execution.maxMemoryKB,
+            queueMessageId: nil,
+            attempt: nil,
+            log: execution.log
+        )
     }
 }
 

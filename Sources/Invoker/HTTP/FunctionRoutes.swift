@@ -18,13 +18,19 @@ struct FunctionRoutes: Sendable {
     func register(on router: Router<InvokerRequestContext>) {
         for function in manifest.functions {
             for route in function.routes {
-                let methods = route.methods.map { $0.compactMap { HTTPRequest.Method(rawValue: $0) } } ?? Self.allMethods
+                let methods =
+                    route.methods.map { $0.compactMap { HTTPRequest.Method(rawValue: $0) } } ?? Self.allMethods
                 for method in methods {
                     let key = route.methods == nil ? "ANY \(route.path)" : "\(method.rawValue) \(route.path)"
                     router.on(RouterPath(Self.routerPath(route.path)), method: method) { request, context in
                         try await self.handle(
-                            request, context: context, function: function.name, rawPath: request.uri.path,
-                            routeKey: key, pathParameters: Self.parameters(of: route.path, in: context))
+                            request,
+                            context: context,
+                            function: function.name,
+                            rawPath: request.uri.path,
+                            routeKey: key,
+                            pathParameters: Self.parameters(of: route.path, in: context)
+                        )
                     }
                 }
             }
@@ -36,24 +42,40 @@ struct FunctionRoutes: Sendable {
                     let prefix = "/function/\(name)"
                     let rest = request.uri.path.dropFirst(min(prefix.utf8.count, request.uri.path.count))
                     return try await self.handle(
-                        request, context: context, function: name, rawPath: rest.isEmpty ? "/" : String(rest),
-                        routeKey: "$default", pathParameters: [:])
+                        request,
+                        context: context,
+                        function: name,
+                        rawPath: rest.isEmpty ? "/" : String(rest),
+                        routeKey: "$default",
+                        pathParameters: [:]
+                    )
                 }
             }
         }
     }
 
     private func handle(
-        _ request: Request, context: InvokerRequestContext, function: String, rawPath: String, routeKey: String,
+        _ request: Request,
+        context: InvokerRequestContext,
+        function: String,
+        rawPath: String,
+        routeKey: String,
         pathParameters: [String: String]
     ) async throws -> Response {
         let pool = try dispatcher.pool(named: function)
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let id = dispatcher.ids.next()
         let event = FunctionURLRequest(
-            request: request, body: body, rawPath: rawPath, routeKey: routeKey, pathParameters: pathParameters,
-            requestID: id, apiID: function, sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
-            epochMs: CLFTime.nowEpochMs())
+            request: request,
+            body: body,
+            rawPath: rawPath,
+            routeKey: routeKey,
+            pathParameters: pathParameters,
+            requestID: id,
+            apiID: function,
+            sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
+            epochMs: CLFTime.nowEpochMs()
+        )
         let payload = try ByteBuffer(bytes: JSONEncoder().encode(event))
         return await dispatcher.invoke(pool, id: id, payload: payload, trigger: .http) { id, execution in
             let response = Response(execution: execution, invocationID: id, timeout: pool.function.timeout)

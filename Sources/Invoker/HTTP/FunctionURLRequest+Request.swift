@@ -11,8 +11,15 @@ extension FunctionURLRequest {
     ///     `/function/{name}` for the function's own URL.
     ///   - routeKey: `METHOD /path` of the manifest route that matched, or `$default`.
     init(
-        request: Request, body: ByteBuffer, rawPath: String, routeKey: String, pathParameters: [String: String],
-        requestID: String, apiID: String, sourceIP: String, epochMs: Int64
+        request: Request,
+        body: ByteBuffer,
+        rawPath: String,
+        routeKey: String,
+        pathParameters: [String: String],
+        requestID: String,
+        apiID: String,
+        sourceIP: String,
+        epochMs: Int64
     ) {
         var headers: [String: String] = [:]
         var cookies: [String] = []
@@ -28,18 +35,34 @@ extension FunctionURLRequest {
         let host = headers["host"].map { String($0.split(separator: ":").first ?? "") } ?? "localhost"
         let (text, isBase64) = Self.bodyText(body, contentType: headers["content-type"])
         self.init(
-            routeKey: routeKey, rawPath: rawPath, rawQueryString: rawQuery, cookies: cookies.isEmpty ? nil : cookies,
-            headers: headers, queryStringParameters: Self.queryParameters(rawQuery),
+            routeKey: routeKey,
+            rawPath: rawPath,
+            rawQueryString: rawQuery,
+            cookies: cookies.isEmpty ? nil : cookies,
+            headers: headers,
+            queryStringParameters: Self.queryParameters(rawQuery),
             pathParameters: pathParameters.isEmpty ? nil : pathParameters,
             requestContext: RequestContext(
-                accountId: WorkerLaunch.accountID, apiId: apiID, domainName: host,
+                accountId: WorkerLaunch.accountID,
+                apiId: apiID,
+                domainName: host,
                 domainPrefix: String(host.split(separator: ".").first ?? ""),
                 http: HTTP(
-                    method: request.method.rawValue, path: rawPath.removingPercentEncoding ?? rawPath,
-                    protocol: "HTTP/1.1", sourceIp: sourceIP, userAgent: headers["user-agent"] ?? ""),
-                requestId: requestID, routeKey: routeKey, stage: "$default", time: CLFTime.format(epochMs: epochMs),
-                timeEpoch: epochMs),
-            body: text, isBase64Encoded: isBase64)
+                    method: request.method.rawValue,
+                    path: rawPath.removingPercentEncoding ?? rawPath,
+                    protocol: "HTTP/1.1",
+                    sourceIp: sourceIP,
+                    userAgent: headers["user-agent"] ?? ""
+                ),
+                requestId: requestID,
+                routeKey: routeKey,
+                stage: "$default",
+                time: CLFTime.format(epochMs: epochMs),
+                timeEpoch: epochMs
+            ),
+            body: text,
+            isBase64Encoded: isBase64
+        )
     }
 
     /// The body as the event carries it: text as is when it is textual and valid UTF-8, base64 otherwise.

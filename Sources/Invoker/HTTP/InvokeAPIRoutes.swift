@@ -28,7 +28,9 @@ struct InvokeAPIRoutes: Sendable {
         let pool = try dispatcher.pool(named: name)
         let invocationType = request.headers[.init("x-amz-invocation-type")!] ?? "RequestResponse"
         let payload = try await request.collectBody(upTo: context.maxUploadSize)
-        guard payload.readableBytes == 0 || (try? JSONSerialization.jsonObject(with: Data(buffer: payload), options: .fragmentsAllowed)) != nil
+        guard
+            payload.readableBytes == 0
+                || (try? JSONSerialization.jsonObject(with: Data(buffer: payload), options: .fragmentsAllowed)) != nil
         else {
             throw InvokerError(.invalidRequest, "Could not parse request body into json: the body is not valid JSON")
         }
@@ -40,7 +42,8 @@ struct InvokeAPIRoutes: Sendable {
         default:
             throw InvokerError(
                 .invalidRequest,
-                "X-Amz-Invocation-Type \"\(invocationType)\" is not supported; use RequestResponse or DryRun")
+                "X-Amz-Invocation-Type \"\(invocationType)\" is not supported; use RequestResponse or DryRun"
+            )
         }
         let trigger: InvocationRecord.Trigger =
             request.headers[.userAgent]?.hasPrefix(InvokeCommand.userAgent) == true ? .cli : .invoke
@@ -73,7 +76,11 @@ struct InvokeAPIRoutes: Sendable {
         }
         headers[.contentType] = "application/json"
         headers[.init("x-amz-function-error")!] = "Unhandled"
-        return Response(status: .ok, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(string: document.json)))
+        return Response(
+            status: .ok,
+            headers: headers,
+            body: ResponseBody(byteBuffer: ByteBuffer(string: document.json))
+        )
     }
 
     /// An AWS service error: `x-amzn-ErrorType` and a `{"Type","Message"}` body.
@@ -88,7 +95,8 @@ struct InvokeAPIRoutes: Sendable {
         }
         let body = try! JSONSerialization.data(
             withJSONObject: ["Type": error.code == .workerFailed ? "Service" : "User", "Message": error.message],
-            options: [.sortedKeys])
+            options: [.sortedKeys]
+        )
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.init("x-amzn-ErrorType")!] = type
         if error.code == .throttled { headers[.retryAfter] = "1" }

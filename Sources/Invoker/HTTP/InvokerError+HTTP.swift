@@ -40,6 +40,7 @@ extension Response {
         return Response(
             status: status,
             headers: [.contentType: "application/json", .contentLength: String(body.readableBytes)],
-            body: ResponseBody(byteBuffer: body))
+            body: ResponseBody(byteBuffer: body)
+        )
     }
 }

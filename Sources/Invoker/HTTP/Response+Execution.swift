@@ -18,11 +18,13 @@ extension Response {
         case .timedOut:
             self = .json(
                 ErrorDocument(errorType: "Sandbox.Timedout", errorMessage: Execution.timeoutMessage(timeout)),
-                status: .gatewayTimeout)
+                status: .gatewayTimeout
+            )
         case .crashed(let exit):
             self = .json(
                 ErrorDocument(errorType: "Runtime.ExitError", errorMessage: Execution.crashMessage(exit)),
-                status: .badGateway)
+                status: .badGateway
+            )
         case .rejected(let error):
             self = .json(ErrorDocument(errorType: error.errorType, errorMessage: error.message), status: error.status)
             if error.code == .throttled { headers[.retryAfter] = "1" }
@@ -41,8 +43,10 @@ extension Response {
             return .json(
                 ErrorDocument(
                     errorType: "Runtime.InvalidResponse",
-                    errorMessage: "the function returned an invalid statusCode \(structured.statusCode)"),
-                status: .badGateway)
+                    errorMessage: "the function returned an invalid statusCode \(structured.statusCode)"
+                ),
+                status: .badGateway
+            )
         }
         var bytes = ByteBuffer(string: structured.body ?? "")
         if structured.isBase64Encoded == true, let text = structured.body {
@@ -50,8 +54,10 @@ extension Response {
                 return .json(
                     ErrorDocument(
                         errorType: "Runtime.InvalidResponse",
-                        errorMessage: "the function's body is marked isBase64Encoded but is not valid base64"),
-                    status: .badGateway)
+                        errorMessage: "the function's body is marked isBase64Encoded but is not valid base64"
+                    ),
+                    status: .badGateway
+                )
             }
             bytes = ByteBuffer(bytes: data)
         }
@@ -71,12 +77,15 @@ extension Response {
         Response(
             status: .ok,
             headers: [.contentType: "application/json", .contentLength: String(body.readableBytes)],
-            body: ResponseBody(byteBuffer: body))
+            body: ResponseBody(byteBuffer: body)
+        )
     }
 
     /// A cheap test before decoding: a JSON object that mentions `statusCode`.
     private static func looksStructured(_ body: ByteBuffer) -> Bool {
-        guard body.readableBytesView.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) == UInt8(ascii: "{")
+        guard
+            body.readableBytesView.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
+                == UInt8(ascii: "{")
         else { return false }
         return body.readableBytesView.firstRange(of: Array("\"statusCode\"".utf8)) != nil
     }

@@ -57,13 +57,18 @@ struct SystemRoutes: Sendable {
         let function = pool.function
         let snapshot = pool.snapshot
         return FunctionStatus(
-            name: function.name, handler: function.handler, command: function.command,
+            name: function.name,
+            handler: function.handler,
+            command: function.command,
             routes: function.routes.flatMap { route in
                 (route.methods ?? ["ANY"]).map { "\($0) \(route.path)" }
             },
-            timeout: function.timeout.seconds, memory: function.memoryMB, minWorkers: function.scaling.min,
+            timeout: function.timeout.seconds,
+            memory: function.memoryMB,
+            minWorkers: function.scaling.min,
             maxWorkers: function.scaling.max,
             workers: FunctionStatus.Workers(starting: snapshot.starting, idle: snapshot.idle, busy: snapshot.busy),
-            waiting: snapshot.waiting)
+            waiting: snapshot.waiting
+        )
     }
 }

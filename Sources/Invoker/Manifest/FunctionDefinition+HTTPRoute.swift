@@ -29,7 +29,8 @@ extension FunctionDefinition.HTTPRoute {
                 throw object.error(
                     "methods[\(index)]",
                     "\"\(method)\" is not an HTTP method; use \(Self.knownMethods.sorted().joined(separator: ", "))"
-                        + " or ANY")
+                        + " or ANY"
+                )
             }
             return upper
         }

@@ -36,7 +36,8 @@ extension FunctionDefinition {
             throw object.error(
                 "queue.visibilityTimeout",
                 "must be at least the function's timeout (\(timeout.seconds) seconds), or a message could be"
-                    + " delivered twice while it is still being processed")
+                    + " delivered twice while it is still being processed"
+            )
         }
     }
 

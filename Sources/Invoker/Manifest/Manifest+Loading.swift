@@ -34,8 +34,10 @@ extension Manifest {
         for (name, value) in entries.members.sorted(by: { $0.key < $1.key }) {
             guard isValidFunctionName(name) else {
                 throw ManifestError(
-                    file: file, function: name,
-                    message: "is not a valid function name: use 1 to 64 letters, digits, '-' or '_'")
+                    file: file,
+                    function: name,
+                    message: "is not a valid function name: use 1 to 64 letters, digits, '-' or '_'"
+                )
             }
             let object = try ManifestObject(value, file: file, function: name, path: "")
             functions.append(try FunctionDefinition(object, name: name, directory: directory))
@@ -57,9 +59,12 @@ extension Manifest {
             for (index, route) in function.routes.enumerated() {
                 if let earlier = seen.first(where: { $0.route.conflicts(with: route) }) {
                     throw ManifestError(
-                        file: file, function: function.name, field: "http[\(index)].path",
+                        file: file,
+                        function: function.name,
+                        field: "http[\(index)].path",
                         message: "route \"\(route.path)\" is already served by function \"\(earlier.function)\""
-                            + " (http[\(earlier.index)])")
+                            + " (http[\(earlier.index)])"
+                    )
                 }
                 seen.append((function.name, index, route))
             }
@@ -72,8 +77,11 @@ extension Manifest {
             guard let queue = function.queue else { continue }
             if let other = consumers[queue.name] {
                 throw ManifestError(
-                    file: file, function: function.name, field: "queue.name",
-                    message: "queue \"\(queue.name)\" is already consumed by function \"\(other)\"")
+                    file: file,
+                    function: function.name,
+                    field: "queue.name",
+                    message: "queue \"\(queue.name)\" is already consumed by function \"\(other)\""
+                )
             }
             consumers[queue.name] = function.name
         }

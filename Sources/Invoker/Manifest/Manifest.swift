@@ -22,8 +22,11 @@ struct Manifest: Sendable {
         for function in functions where function.command == nil && !available.contains(function.handler) {
             let list = available.sorted().joined(separator: ", ")
             throw ManifestError(
-                file: file, function: function.name, field: "handler",
-                message: "the Functions worker binary has no handler \"\(function.handler)\"; it provides: \(list)")
+                file: file,
+                function: function.name,
+                field: "handler",
+                message: "the Functions worker binary has no handler \"\(function.handler)\"; it provides: \(list)"
+            )
         }
     }
 }

@@ -16,8 +16,11 @@ struct ManifestObject {
         self.path = path
         guard case .object(let members) = value else {
             throw ManifestError(
-                file: file, function: function, field: path.isEmpty ? nil : path,
-                message: "must be an object, got \(value.description)")
+                file: file,
+                function: function,
+                field: path.isEmpty ? nil : path,
+                message: "must be an object, got \(value.description)"
+            )
         }
         self.members = members
     }
@@ -66,7 +69,8 @@ struct ManifestObject {
                 throw error(key, "must be \(describe(range))\(unit), got \(JSONValue.number(value).description)")
             }
             return value
-        case let other?: throw error(key, "must be a number\(unit.isEmpty ? "" : " of" + unit), got \(other.description)")
+        case let other?:
+            throw error(key, "must be a number\(unit.isEmpty ? "" : " of" + unit), got \(other.description)")
         }
     }
 
@@ -126,7 +130,8 @@ struct ManifestObject {
     }
 
     private func describe(_ range: ClosedRange<Int>) -> String {
-        range.upperBound == .max ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
+        range.upperBound == .max
+            ? "at least \(range.lowerBound)" : "between \(range.lowerBound) and \(range.upperBound)"
     }
 }
 

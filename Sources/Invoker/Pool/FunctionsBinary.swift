@@ -22,7 +22,10 @@ struct FunctionsBinary: Sendable {
     static func locate(explicitPath: String?, build: Bool, logger: Logger) async throws -> FunctionsBinary {
         if let explicitPath {
             guard FileManager.default.isExecutableFile(atPath: explicitPath) else {
-                throw InvokerError(.configuration, "the worker binary \(explicitPath) does not exist or is not executable")
+                throw InvokerError(
+                    .configuration,
+                    "the worker binary \(explicitPath) does not exist or is not executable"
+                )
             }
             return FunctionsBinary(path: explicitPath)
         }
@@ -31,12 +34,16 @@ struct FunctionsBinary: Sendable {
         let binary = directory.appendingPathComponent("Functions").path
         if build, let package = packageRoot(above: directory), isStale(binary, package: package) {
             try await rebuild(in: package, buildDirectory: directory, logger: logger)
+            // The build system relinks only when something changed; mark the binary current either way, so an
+            // untouched rebuild is not repeated at every start.
+            try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: binary)
         }
         guard FileManager.default.isExecutableFile(atPath: binary) else {
             throw InvokerError(
                 .configuration,
                 "no Functions worker binary at \(binary); build it with `swift build --product Functions`"
-                    + " or pass --functions-binary")
+                    + " or pass --functions-binary"
+            )
         }
         return FunctionsBinary(path: binary)
     }
@@ -44,12 +51,17 @@ struct FunctionsBinary: Sendable {
     /// The handler names the binary provides (it prints them when run with `--list`).
     func handlers() async throws -> Set<String> {
         let result = try await Subprocess.run(
-            .path(FilePath(path)), arguments: ["--list"], environment: .custom([:]), output: .string(limit: 1 << 20),
-            error: .string(limit: 1 << 20))
+            .path(FilePath(path)),
+            arguments: ["--list"],
+            environment: .custom([:]),
+            output: .string(limit: 1 << 20),
+            error: .string(limit: 1 << 20)
+        )
         guard result.terminationStatus.isSuccess else {
             throw InvokerError(
                 .configuration,
-                "\(path) --list failed (\(result.terminationStatus)): \(result.standardError)")
+                "\(path) --list failed (\(result.terminationStatus)): \(result.standardError)"
+            )
         }
         return Set(result.standardOutput.split(separator: "\n").map(String.init))
     }
@@ -98,14 +110,20 @@ struct FunctionsBinary: Sendable {
             arguments += ["--scratch-path", NSString.path(withComponents: Array(components[...scratch]))]
         }
         FileHandle.standardError.write(
-            Data("invoker: building the Functions worker binary (swift \(arguments.joined(separator: " ")))\n".utf8))
+            Data("invoker: building the Functions worker binary (swift \(arguments.joined(separator: " ")))\n".utf8)
+        )
         let result = try await Subprocess.run(
-            .name("swift"), arguments: Arguments(arguments), workingDirectory: FilePath(package.path),
+            .name("swift"),
+            arguments: Arguments(arguments),
+            workingDirectory: FilePath(package.path),
             output: .fileDescriptor(.standardError, closeAfterSpawningProcess: false),
-            error: .fileDescriptor(.standardError, closeAfterSpawningProcess: false))
+            error: .fileDescriptor(.standardError, closeAfterSpawningProcess: false)
+        )
         guard result.terminationStatus.isSuccess else {
             throw InvokerError(
-                .configuration, "building the Functions worker binary failed (\(result.terminationStatus))")
+                .configuration,
+                "building the Functions worker binary failed (\(result.terminationStatus))"
+            )
         }
     }
 }

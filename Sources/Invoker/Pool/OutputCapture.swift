@@ -1,8 +1,9 @@
+import NIOCore
+import Synchronization
+
 #if canImport(Glibc)
 import Glibc
 #endif
-import NIOCore
-import Synchronization
 
 /// Collects a worker's stdout and stderr (one pipe, so their order is kept) and cuts it into the part that belongs to
 /// each invocation.

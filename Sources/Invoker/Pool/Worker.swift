@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Logging
 import NIOCore
 import NIOPosix
 import Subprocess
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 #if canImport(System)
 import System
@@ -86,12 +87,10 @@ final class Worker: Sendable {
     /// When the worker first asked for work; nil while it initialises.
     var readyAt: ContinuousClock.Instant? { state.withLock { $0.readyAt } }
 
-    /// Notes that the worker asked for work; returns true the first time (initialisation finished).
-    func markReady() -> Bool {
+    /// Notes that the worker asked for work; the first time, its initialisation is complete.
+    func markReady() {
         state.withLock { state in
-            guard state.readyAt == nil else { return false }
-            state.readyAt = .now
-            return true
+            if state.readyAt == nil { state.readyAt = .now }
         }
     }
 
@@ -135,7 +134,10 @@ final class Worker: Sendable {
             }
         } catch {
             Glibc.close(pipeWriteEnd)
-            logger.error("could not start worker", metadata: ["error": "\(error)", "executable": "\(launch.executable)"])
+            logger.error(
+                "could not start worker",
+                metadata: ["error": "\(error)", "executable": "\(launch.executable)"]
+            )
             exit = .exited(127)
         }
         state.withLock { $0.exited = true }

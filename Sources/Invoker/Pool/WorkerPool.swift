@@ -41,7 +41,8 @@ final class WorkerPool: Service, Sendable {
         logger[metadataKey: LogKey.function] = "\(function.name)"
         self.logger = logger
         self.state = Mutex(
-            State(machine: StateMachine(maxWorkers: function.scaling.max, maxWaiting: function.scaling.maxQueue)))
+            State(machine: StateMachine(maxWorkers: function.scaling.max, maxWaiting: function.scaling.maxQueue))
+        )
     }
 
     /// Runs the pool's workers until graceful shutdown, then stops them all.
@@ -94,7 +95,11 @@ final class WorkerPool: Service, Sendable {
         }
     }
 
-    private func run(_ invocation: Invocation, on worker: Worker, until deadline: ContinuousClock.Instant) async
+    private func run(
+        _ invocation: Invocation,
+        on worker: Worker,
+        until deadline: ContinuousClock.Instant
+    ) async
         -> Execution.Outcome
     {
         do {
@@ -141,7 +146,9 @@ final class WorkerPool: Service, Sendable {
                         InvokerError(
                             .throttled,
                             "function \"\(function.name)\" is at its limit of \(function.scaling.max) workers and"
-                                + " \(function.scaling.maxQueue) waiting requests"))
+                                + " \(function.scaling.maxQueue) waiting requests"
+                        )
+                    )
                 case .reject(.shuttingDown):
                     return .reject(InvokerError(.shuttingDown, "the invoker is shutting down"))
                 }
@@ -177,9 +184,11 @@ final class WorkerPool: Service, Sendable {
         case .replied:
             worker.output.fence()
         case .initFailed(let error):
-            state.withLock { _ = $0.initErrors[worker.id] = error }
+            state.withLock { state in
+                state.initErrors[worker.id] = error
+            }
         case .ready:
-            _ = worker.markReady()
+            worker.markReady()
             enum Action {
                 case dispatch(CheckedContinuation<Worker, any Error>)
                 case stop
@@ -187,7 +196,8 @@ final class WorkerPool: Service, Sendable {
             }
             let action = state.withLock { state -> Action in
                 switch state.machine.workerReady(worker.id) {
-                case .dispatch(let waiter): return state.waiting.removeValue(forKey: waiter).map(Action.dispatch) ?? .none
+                case .dispatch(let waiter):
+                    return state.waiting.removeValue(forKey: waiter).map(Action.dispatch) ?? .none
                 case .idle: return .none
                 case .stop: return .stop
                 }
@@ -229,7 +239,10 @@ final class WorkerPool: Service, Sendable {
             for continuation in expired {
                 continuation.resume(
                     throwing: InvokerError(
-                        .throttled, "no worker of function \"\(function.name)\" became free in time"))
+                        .throttled,
+                        "no worker of function \"\(function.name)\" became free in time"
+                    )
+                )
             }
         }
     }
@@ -237,7 +250,9 @@ final class WorkerPool: Service, Sendable {
     private func shutDown() {
         let (waiters, workers) = state.withLock { state in
             let (waiters, workers) = state.machine.shutDown()
-            return (waiters.compactMap { state.waiting.removeValue(forKey: $0) }, workers.compactMap { state.workers[$0] })
+            return (
+                waiters.compactMap { state.waiting.removeValue(forKey: $0) }, workers.compactMap { state.workers[$0] }
+            )
         }
         for continuation in waiters {
             continuation.resume(throwing: InvokerError(.shuttingDown, "the invoker is shutting down"))

@@ -31,7 +31,9 @@ struct FunctionError: Error, Sendable, Equatable {
         let document = try? JSONDecoder().decode(ErrorDocument.self, from: body)
         self.type = document?.errorType ?? headerType ?? "Runtime.Unknown"
         self.message = document?.errorMessage ?? String(buffer: body)
-        self.body = document == nil ? ByteBuffer(bytes: Array(ErrorDocument(errorType: type, errorMessage: message).json.utf8)) : body
+        self.body =
+            document == nil
+            ? ByteBuffer(bytes: Array(ErrorDocument(errorType: type, errorMessage: message).json.utf8)) : body
     }
 }
 

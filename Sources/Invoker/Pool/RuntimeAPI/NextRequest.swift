@@ -42,6 +42,11 @@ struct NextRequest: Sendable {
             headers.add(name: "lambda-runtime-cognito-identity", value: identity)
         }
         RuntimeAPIHandler.writeResponse(
-            context: context, status: .ok, headers: headers, body: invocation.payload, keepAlive: keepAlive)
+            context: context,
+            status: .ok,
+            headers: headers,
+            body: invocation.payload,
+            keepAlive: keepAlive
+        )
     }
 }

@@ -138,7 +138,8 @@ final class RuntimeAPIConnection: WorkerConnection {
                 onEvent(.replied)
                 let error = FunctionError(
                     type: "Runtime.NoResponse",
-                    message: "the worker asked for its next invocation without answering this one")
+                    message: "the worker asked for its next invocation without answering this one"
+                )
                 abandoned.resume(returning: .error(error))
             }
             onEvent(.ready)

@@ -66,19 +66,33 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         case (.POST, 3, "invocation", "response"):
             guard !tooLarge else {
                 return reject(
-                    .payloadTooLarge, "RequestEntityTooLarge",
-                    "the response is larger than \(RuntimeAPIConnection.maxPayloadBytes) bytes", context, keepAlive)
+                    .payloadTooLarge,
+                    "RequestEntityTooLarge",
+                    "the response is larger than \(RuntimeAPIConnection.maxPayloadBytes) bytes",
+                    context,
+                    keepAlive
+                )
             }
             answer(id: String(parts[1]), reply: .response(body), context: context, keepAlive: keepAlive)
         case (.POST, 3, "invocation", "error"):
-            let error = FunctionError(posted: body, headerType: head.headers.first(name: "lambda-runtime-function-error-type"))
+            let error = FunctionError(
+                posted: body,
+                headerType: head.headers.first(name: "lambda-runtime-function-error-type")
+            )
             answer(id: String(parts[1]), reply: .error(error), context: context, keepAlive: keepAlive)
         case (.POST, 2, "init", "error"):
             connection.initFailed(
-                FunctionError(posted: body, headerType: head.headers.first(name: "lambda-runtime-function-error-type")))
+                FunctionError(posted: body, headerType: head.headers.first(name: "lambda-runtime-function-error-type"))
+            )
             accepted(context, keepAlive)
         default:
-            reject(.notFound, "InvalidRequest", "no such Runtime API resource: \(head.method) \(head.uri)", context, keepAlive)
+            reject(
+                .notFound,
+                "InvalidRequest",
+                "no such Runtime API resource: \(head.method) \(head.uri)",
+                context,
+                keepAlive
+            )
         }
     }
 
@@ -87,7 +101,13 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         if connection.complete(id: id, with: reply) {
             accepted(context, keepAlive)
         } else {
-            reject(.badRequest, "InvalidRequestID", "invalid request id \(id): unknown or already answered", context, keepAlive)
+            reject(
+                .badRequest,
+                "InvalidRequestID",
+                "invalid request id \(id): unknown or already answered",
+                context,
+                keepAlive
+            )
         }
     }
 
@@ -96,22 +116,44 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
     }
 
     private func reject(
-        _ status: HTTPResponseStatus, _ type: String, _ message: String, _ context: ChannelHandlerContext,
+        _ status: HTTPResponseStatus,
+        _ type: String,
+        _ message: String,
+        _ context: ChannelHandlerContext,
         _ keepAlive: Bool
     ) {
-        Self.writeJSON(ErrorDocument(errorType: type, errorMessage: message).json, status: status, context: context, keepAlive: keepAlive)
+        Self.writeJSON(
+            ErrorDocument(errorType: type, errorMessage: message).json,
+            status: status,
+            context: context,
+            keepAlive: keepAlive
+        )
     }
 
-    private static func writeJSON(_ json: String, status: HTTPResponseStatus, context: ChannelHandlerContext, keepAlive: Bool) {
+    private static func writeJSON(
+        _ json: String,
+        status: HTTPResponseStatus,
+        context: ChannelHandlerContext,
+        keepAlive: Bool
+    ) {
         var headers = HTTPHeaders()
         headers.add(name: "content-type", value: "application/json")
         headers.add(name: "content-length", value: String(json.utf8.count))
-        writeResponse(context: context, status: status, headers: headers, body: ByteBuffer(string: json), keepAlive: keepAlive)
+        writeResponse(
+            context: context,
+            status: status,
+            headers: headers,
+            body: ByteBuffer(string: json),
+            keepAlive: keepAlive
+        )
     }
 
     /// Writes a whole response in one flush, closing the connection afterwards unless it is kept alive.
     static func writeResponse(
-        context: ChannelHandlerContext, status: HTTPResponseStatus, headers: HTTPHeaders, body: ByteBuffer,
+        context: ChannelHandlerContext,
+        status: HTTPResponseStatus,
+        headers: HTTPHeaders,
+        body: ByteBuffer,
         keepAlive: Bool
     ) {
         var headers = headers
