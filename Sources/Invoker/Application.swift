@@ -16,7 +16,12 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     if manifest.functions.contains(where: { $0.command == nil }) {
         try manifest.validateHandlers(available: try await binary.handlers())
     }
-    let log = try InvocationLog(path: configuration.resolvedDatabasePath, logger: logger)
+    let log = try InvocationLog(
+        path: configuration.resolvedDatabasePath,
+        configuration: configuration.retention,
+        logger: logger
+    )
+    let budget = WorkerBudget(limit: configuration.maxWorkers)
     let pools = try manifest.functions.map { function in
         WorkerPool(
             function: function,
@@ -25,6 +30,8 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
                 functionsBinary: binary.path,
                 manifestDirectory: manifest.directory
             ),
+            budget: budget,
+            isolateWorkers: configuration.isolateWorkers,
             eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
             logger: logger
         )
@@ -41,15 +48,4 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         onServerRunning: configuration.onServerRunning,
         logger: logger
     )
-}
-
-extension Response {
-    /// A JSON response whose body is `json`.
-    static func json(status: HTTPResponse.Status, _ json: String) -> Response {
-        Response(
-            status: status,
-            headers: [.contentType: "application/json", .contentLength: String(json.utf8.count)],
-            body: ResponseBody(byteBuffer: ByteBuffer(string: json))
-        )
-    }
 }

@@ -18,6 +18,8 @@ struct InvokerError: Error, Sendable, CustomStringConvertible {
         case workerFailed
         /// The invoker is shutting down and takes no new invocations.
         case shuttingDown
+        /// The function's workers keep failing; the pool is backing off before it tries again.
+        case functionFailing
         /// Configuration or environment problems found at start-up.
         case configuration
     }

@@ -14,6 +14,12 @@ struct ServerConfiguration: Sendable {
     var databasePath: String?
     /// The `Functions` worker binary; nil is the one beside the invoker.
     var functionsBinary: String?
+    /// How long and how many invocation records are kept.
+    var retention = InvocationLog.Configuration()
+    /// The most worker processes across all functions.
+    var maxWorkers = WorkerBudget.machineDefault
+    /// Whether each worker runs under a user id of its own (possible, and the default, when the invoker is root).
+    var isolateWorkers = WorkerIdentity.canIsolate
     /// Whether a missing or out-of-date `Functions` binary is built before serving.
     var buildFunctions = true
     /// Called once the HTTP server listens, with its channel (tests read the port from it).

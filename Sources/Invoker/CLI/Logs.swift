@@ -1,12 +1,14 @@
 import ArgumentParser
 import Foundation
 
-/// `invoker logs`: lists recorded invocations newest first, or shows one in full with its captured output.
+/// `invoker logs`: lists recorded invocations newest first, shows one in full with its captured output, or follows
+/// the log as invocations are recorded.
 ///
 /// ```
-/// invoker logs --function hello --status error --status timeout --limit 50
+/// invoker logs --function hello --errors --limit 50
 /// invoker logs 0193a5e2-7c4
-/// invoker logs --since 15m --json | jq .duration_ms
+/// invoker logs --last --function hello
+/// invoker logs --follow --json | jq .duration_ms
 /// ```
 struct Logs: AsyncParsableCommand {
     /// The command's name and help.
@@ -16,8 +18,11 @@ struct Logs: AsyncParsableCommand {
         discussion: """
             Without an ID, lists invocations as a table, or as JSON objects one per line (NDJSON) with --json. \
             With an ID, or a prefix of one that matches a single invocation, shows that invocation's whole record \
-            and its captured output. Times given to --since and --until are ISO-8601 (2025-01-31T12:00:00Z), \
-            local dates and times (2025-01-31, 2025-01-31 12:00), or durations ago (90s, 15m, 2h, 7d).
+            and its captured output; --last shows the newest matching invocation that way. --follow prints the \
+            matching invocations oldest first, then each new one as it is recorded, until interrupted (Ctrl-C). \
+            Times given to --since and --until are ISO-8601 (2025-01-31T12:00:00Z), local dates and times \
+            (2025-01-31, 2025-01-31 12:00), or durations ago (90s, 15m, 2h, 7d). Statuses are coloured when the \
+            output is a terminal and NO_COLOR is not set.
             """
     )
 
@@ -59,50 +64,101 @@ struct Logs: AsyncParsableCommand {
     @Option(help: "Show at most this many invocations.")
     var limit = 20
 
+    /// Keep only failed invocations.
+    @Flag(
+        help: "Only failed invocations: the same as --status error --status timeout --status crash --status throttled."
+    )
+    var errors = false
+
+    /// Show the newest matching invocation in full.
+    @Flag(help: "Show the newest matching invocation in full, as with an ID.")
+    var last = false
+
+    /// Keep printing invocations as they are recorded.
+    @Flag(
+        name: .shortAndLong,
+        help: "Print the matching invocations oldest first, then each new one as it is recorded."
+    )
+    var follow = false
+
     /// Print JSON instead of text.
     @Flag(help: "Print JSON: one object per invocation, one per line.")
     var json = false
 
     /// The filter the options describe.
     var filter: InvocationFilter {
-        InvocationFilter(function: function, statuses: Set(status), trigger: trigger, since: since, until: until)
+        InvocationFilter(
+            function: function,
+            statuses: Set(status).union(errors ? InvocationRecord.Status.failures : []),
+            trigger: trigger,
+            since: since,
+            until: until
+        )
     }
 
-    /// Rejects a limit below 1, and filters given with an ID.
+    /// Rejects a limit below 1, an empty function name, a time range that nothing can match, filters or --last or
+    /// --follow given with an ID, and --last with --follow.
     func validate() throws {
         guard limit > 0 else {
             throw ValidationError("--limit must be at least 1, not \(limit).")
         }
-        guard id == nil || filter.isEmpty else {
+        try Self.validate(function: function, since: since, until: until)
+        guard id == nil || (filter.isEmpty && !last && !follow) else {
             throw ValidationError(
-                "--function, --status, --trigger, --since and --until filter listings; "
-                    + "they can't be combined with an invocation ID."
+                "--function, --status, --errors, --trigger, --since, --until, --last and --follow select from the "
+                    + "listing; they can't be combined with an invocation ID."
             )
         }
-    }
-
-    /// Reads the log and prints the listing or the record.
-    func run() async throws {
-        let text = try await output(from: InvocationStore(path: databasePath), formatter: InvocationFormatter())
-        if !text.isEmpty {
-            print(text)
+        guard !(last && follow) else {
+            throw ValidationError("--last shows one invocation and --follow streams them: use one or the other.")
         }
     }
 
-    /// What the command prints, read from `store`: empty for an empty JSON listing.
+    /// Reads the log and prints the listing, the record, or the stream of new records.
+    func run() async throws {
+        let store = try InvocationStore(path: databasePath)
+        let formatter = InvocationFormatter(colors: !json && InvocationFormatter.usesColors())
+        guard follow else {
+            let text = try await output(from: store, formatter: formatter)
+            if !text.isEmpty {
+                print(text)
+            }
+            return
+        }
+        // Unbuffered, so that each record shows up as soon as it is read, in a pipe too.
+        try await stream(from: store, formatter: formatter) { text in
+            FileHandle.standardOutput.write(Data((text + "\n").utf8))
+        }
+    }
+
+    /// What the command prints, read from `store`, unless it follows the log: empty for an empty JSON listing.
     func output(from store: InvocationStore, formatter: InvocationFormatter) async throws -> String {
         if let id {
             let record = try await store.record(idOrPrefix: id)
             return json ? try formatter.json(record) : formatter.detail(record)
         }
-        let records = try await store.list(filter: filter, limit: limit)
+        let records = try await store.list(filter: filter, limit: last ? 1 : limit)
         if json {
             return try records.map(formatter.json).joined(separator: "\n")
         }
         if records.isEmpty {
             return filter.isEmpty ? "No invocations recorded yet." : "No invocations match the filters."
         }
-        return formatter.table(records)
+        return last ? formatter.detail(records[0]) : formatter.table(records)
+    }
+
+    /// Rejects an empty function name and a time range that nothing can match, for every command that filters.
+    static func validate(function: String?, since: Date?, until: Date?) throws {
+        guard function?.isEmpty != true else {
+            throw ValidationError("--function needs the name of a function, not an empty string.")
+        }
+        if let since, let until, since >= until {
+            let formatter = InvocationFormatter()
+            throw ValidationError(
+                "--since (\(formatter.time(since))) must be before --until (\(formatter.time(until))): "
+                    + "no invocation can match."
+            )
+        }
     }
 
     /// Reads a time given on the command line: ISO-8601 with a time zone (`2025-01-31T12:00:00Z`, optionally with

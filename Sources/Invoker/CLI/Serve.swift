@@ -27,6 +27,24 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The worker binary for Swift functions (default: Functions beside invoker, rebuilt when stale).")
     var functionsBinary: String?
 
+    @Option(help: "Delete invocation records older than this many days (0 keeps them; default 30).")
+    var retainDays: Int?
+
+    @Option(help: "Keep at most this many invocation records, the newest (0 keeps all; default 1,000,000).")
+    var retainRows: Int?
+
+    @Option(help: "The most worker processes across all functions (default: 32 per core, at most one per 128 MiB).")
+    var maxWorkers: Int?
+
+    @Option(
+        help: ArgumentHelp(
+            "Run each worker under a user id of its own (true/false).",
+            discussion: "Needs root; the default when the invoker runs as root. Without it, workers run as the"
+                + " invoker's user and the process-count limit cannot be applied."
+        )
+    )
+    var isolateWorkers: Bool?
+
     @Option(help: "The invoker's own log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .info
 
@@ -39,6 +57,24 @@ struct Serve: AsyncParsableCommand {
         configuration.manifestPath = manifest
         configuration.databasePath = db
         configuration.functionsBinary = functionsBinary
+        if let retainDays {
+            guard retainDays >= 0 else { throw ValidationError("--retain-days must be 0 or more, got \(retainDays)") }
+            configuration.retention.retainDays = retainDays == 0 ? nil : retainDays
+        }
+        if let retainRows {
+            guard retainRows >= 0 else { throw ValidationError("--retain-rows must be 0 or more, got \(retainRows)") }
+            configuration.retention.retainRows = retainRows == 0 ? nil : retainRows
+        }
+        if let isolateWorkers {
+            guard !isolateWorkers || WorkerIdentity.canIsolate else {
+                throw ValidationError("--isolate-workers true needs the invoker to run as root")
+            }
+            configuration.isolateWorkers = isolateWorkers
+        }
+        if let maxWorkers {
+            guard maxWorkers > 0 else { throw ValidationError("--max-workers must be at least 1, got \(maxWorkers)") }
+            configuration.maxWorkers = maxWorkers
+        }
         let manifestPath = manifest
         configuration.onServerRunning = { channel in
             let port = channel.localAddress?.port ?? 0

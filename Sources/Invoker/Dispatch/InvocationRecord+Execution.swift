@@ -28,8 +28,14 @@ extension InvocationRecord {
             (status, errorType, errorMessage) = (.timeout, "Sandbox.Timedout", Execution.timeoutMessage(timeout))
         case .crashed(let exit):
             (status, errorType, errorMessage) = (.crash, "Runtime.ExitError", Execution.crashMessage(exit))
+        case .outOfMemory(let used, let limit):
+            (status, errorType, errorMessage) = (
+                .error, "Runtime.OutOfMemory", Execution.outOfMemoryMessage(usedKB: used, limitMB: limit)
+            )
         case .startFailed(let error):
             (status, errorType, errorMessage) = (.error, error.type, error.message)
+        case .rejected(let error) where error.code == .functionFailing:
+            (status, errorType, errorMessage) = (.error, error.code.rawValue, error.message)
         case .rejected(let error):
             (status, errorType, errorMessage) = (.throttled, error.code.rawValue, error.message)
         }
@@ -61,10 +67,19 @@ extension InvocationRecord {
 extension Execution {
     /// Lambda's message for an invocation that ran past `timeout`.
     static func timeoutMessage(_ timeout: Duration) -> String {
-        let seconds = timeout.seconds
-        let hundredths = Int((seconds * 100).rounded())
+        "Task timed out after \(seconds(timeout)) seconds"
+    }
+
+    /// A duration in seconds with two decimals, as Lambda writes them (`3.00`).
+    static func seconds(_ duration: Duration) -> String {
+        let hundredths = Int((duration.seconds * 100).rounded())
         let fraction = hundredths % 100
-        return "Task timed out after \(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction) seconds"
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
+    }
+
+    /// The message for an invocation whose worker went past its memory limit.
+    static func outOfMemoryMessage(usedKB: Int, limitMB: Int) -> String {
+        "the worker used \(usedKB / 1024) MB, more than its limit of \(limitMB) MB, and was killed"
     }
 
     /// The message for an invocation whose worker died under it.

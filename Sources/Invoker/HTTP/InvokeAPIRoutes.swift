@@ -69,6 +69,11 @@ struct InvokeAPIRoutes: Sendable {
             document = ErrorDocument(errorType: "Sandbox.Timedout", errorMessage: Execution.timeoutMessage(timeout))
         case .crashed(let exit):
             document = ErrorDocument(errorType: "Runtime.ExitError", errorMessage: Execution.crashMessage(exit))
+        case .outOfMemory(let used, let limit):
+            document = ErrorDocument(
+                errorType: "Runtime.OutOfMemory",
+                errorMessage: Execution.outOfMemoryMessage(usedKB: used, limitMB: limit)
+            )
         case .rejected(let error):
             var response = serviceError(error)
             response.headers[.init("x-amzn-RequestId")!] = requestID
@@ -91,7 +96,7 @@ struct InvokeAPIRoutes: Sendable {
         case .throttled: type = "TooManyRequestsException"
         case .payloadTooLarge: type = "RequestTooLargeException"
         case .invalidRequest: type = "InvalidRequestContentException"
-        case .workerFailed, .shuttingDown, .configuration: type = "ServiceException"
+        case .workerFailed, .shuttingDown, .functionFailing, .configuration: type = "ServiceException"
         }
         let body = try! JSONSerialization.data(
             withJSONObject: ["Type": error.code == .workerFailed ? "Service" : "User", "Message": error.message],
@@ -99,7 +104,7 @@ struct InvokeAPIRoutes: Sendable {
         )
         var headers: HTTPFields = [.contentType: "application/json"]
         headers[.init("x-amzn-ErrorType")!] = type
-        if error.code == .throttled { headers[.retryAfter] = "1" }
+        if error.code == .throttled || error.code == .functionFailing { headers[.retryAfter] = "1" }
         return Response(status: error.status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }
 

@@ -9,7 +9,7 @@ extension InvokerError: HTTPResponseError {
         case .payloadTooLarge: return .contentTooLarge
         case .invalidRequest: return .badRequest
         case .workerFailed: return .badGateway
-        case .shuttingDown, .configuration: return .serviceUnavailable
+        case .shuttingDown, .functionFailing, .configuration: return .serviceUnavailable
         }
     }
 
@@ -22,25 +22,14 @@ extension InvokerError: HTTPResponseError {
         case .invalidRequest: return "InvalidRequest"
         case .workerFailed: return "WorkerFailed"
         case .shuttingDown: return "ShuttingDown"
+        case .functionFailing: return "FunctionFailing"
         case .configuration: return "Unavailable"
         }
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
         var response = Response.json(ErrorDocument(errorType: errorType, errorMessage: message), status: status)
-        if code == .throttled { response.headers[.retryAfter] = "1" }
+        if code == .throttled || code == .functionFailing { response.headers[.retryAfter] = "1" }
         return response
-    }
-}
-
-extension Response {
-    /// A JSON response with `document` as its body.
-    static func json(_ document: ErrorDocument, status: HTTPResponse.Status) -> Response {
-        let body = ByteBuffer(string: document.json)
-        return Response(
-            status: status,
-            headers: [.contentType: "application/json", .contentLength: String(body.readableBytes)],
-            body: ResponseBody(byteBuffer: body)
-        )
     }
 }

@@ -25,9 +25,17 @@ extension Response {
                 ErrorDocument(errorType: "Runtime.ExitError", errorMessage: Execution.crashMessage(exit)),
                 status: .badGateway
             )
+        case .outOfMemory(let used, let limit):
+            self = .json(
+                ErrorDocument(
+                    errorType: "Runtime.OutOfMemory",
+                    errorMessage: Execution.outOfMemoryMessage(usedKB: used, limitMB: limit)
+                ),
+                status: .badGateway
+            )
         case .rejected(let error):
             self = .json(ErrorDocument(errorType: error.errorType, errorMessage: error.message), status: error.status)
-            if error.code == .throttled { headers[.retryAfter] = "1" }
+            if error.code == .throttled || error.code == .functionFailing { headers[.retryAfter] = "1" }
         }
         headers[.init("x-amzn-RequestId")!] = invocationID
     }

@@ -36,6 +36,12 @@ struct SystemRoutes: Sendable {
         var workers: Workers
         /// Requests waiting for a worker now.
         var waiting: Int
+        /// Invocations that waited for a new worker, since the invoker started.
+        var coldStarts: Int
+        /// Invocations turned away, since the invoker started.
+        var throttles: Int
+        /// Workers spawned, since the invoker started.
+        var spawned: Int
     }
 
     /// The pools whose state is reported.
@@ -55,7 +61,7 @@ struct SystemRoutes: Sendable {
     /// The status of one pool.
     static func status(of pool: WorkerPool) -> FunctionStatus {
         let function = pool.function
-        let snapshot = pool.snapshot
+        let status = pool.status
         return FunctionStatus(
             name: function.name,
             handler: function.handler,
@@ -67,8 +73,11 @@ struct SystemRoutes: Sendable {
             memory: function.memoryMB,
             minWorkers: function.scaling.min,
             maxWorkers: function.scaling.max,
-            workers: FunctionStatus.Workers(starting: snapshot.starting, idle: snapshot.idle, busy: snapshot.busy),
-            waiting: snapshot.waiting
+            workers: FunctionStatus.Workers(starting: status.starting, idle: status.idle, busy: status.busy),
+            waiting: status.waiting,
+            coldStarts: status.counters.coldStarts,
+            throttles: status.counters.throttles,
+            spawned: status.counters.spawned
         )
     }
 }

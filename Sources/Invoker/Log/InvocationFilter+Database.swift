@@ -3,25 +3,37 @@ import GRDB
 extension InvocationFilter {
     /// The records this filter matches, newest first.
     ///
-    /// A filter on the function, status or trigger walks that column's `(column, id)` index newest first.
+    /// A filter on the function, status or trigger walks that column's `(column, id)` index newest first; a filter
+    /// on time alone walks the primary key newest first and stops at the limit.
     var request: QueryInterfaceRequest<InvocationRecord> {
+        conditions.reduce(InvocationRecord.all()) { request, condition in request.filter(condition) }
+            .order(Column(InvocationRecord.CodingKeys.id).desc)
+    }
+
+    /// The condition a row must meet to match the filter, for SQL written by hand: `1` (true) for an empty filter.
+    var condition: SQLExpression {
+        conditions.joined(operator: .and)
+    }
+
+    /// One condition per criterion that is set.
+    private var conditions: [SQLExpression] {
         typealias Columns = InvocationRecord.CodingKeys
-        var request = InvocationRecord.order(Column(Columns.id).desc)
+        var conditions: [SQLExpression] = []
         if let function {
-            request = request.filter(Column(Columns.function) == function)
+            conditions.append(Column(Columns.function) == function)
         }
         if !statuses.isEmpty {
-            request = request.filter(statuses.contains(Column(Columns.status)))
+            conditions.append(statuses.contains(Column(Columns.status)))
         }
         if let trigger {
-            request = request.filter(Column(Columns.trigger) == trigger)
+            conditions.append(Column(Columns.trigger) == trigger)
         }
         if let since {
-            request = request.filter(Column(Columns.startedAt) >= InvocationRecord.milliseconds(since))
+            conditions.append(Column(Columns.startedAt) >= InvocationRecord.milliseconds(since))
         }
         if let until {
-            request = request.filter(Column(Columns.startedAt) < InvocationRecord.milliseconds(until))
+            conditions.append(Column(Columns.startedAt) < InvocationRecord.milliseconds(until))
         }
-        return request
+        return conditions
     }
 }

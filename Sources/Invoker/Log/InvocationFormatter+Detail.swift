@@ -1,7 +1,8 @@
 import Foundation
 
 extension InvocationFormatter {
-    /// Every field of the record as an aligned `key: value` line (`-` for none), then the captured log.
+    /// Every field of the record as an aligned `key: value` line (`-` for none; the status coloured when the formatter
+    /// uses colours), then the captured log.
     func detail(_ record: InvocationRecord) -> String {
         let fields = InvocationRecord.CodingKeys.allCases.filter { $0 != .log }.map { key in
             (key.rawValue + ":", value(of: key, in: record) ?? "-")
@@ -26,7 +27,7 @@ extension InvocationFormatter {
         case .initDurationMs: record.initDurationMs.map(milliseconds)
         case .waitMs: milliseconds(record.waitMs)
         case .cold: String(record.cold)
-        case .status: record.status.rawValue
+        case .status: colored(record.status.rawValue, as: record.status)
         case .httpStatus: record.httpStatus.map(String.init)
         case .errorType: record.errorType
         case .errorMessage: record.errorMessage

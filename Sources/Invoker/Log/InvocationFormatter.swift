@@ -4,7 +4,7 @@ import Foundation
 /// per record for scripts.
 ///
 /// ```swift
-/// let formatter = InvocationFormatter()
+/// let formatter = InvocationFormatter(colors: InvocationFormatter.usesColors())
 /// print(formatter.table(records))
 /// ```
 struct InvocationFormatter {
@@ -12,9 +12,13 @@ struct InvocationFormatter {
     private let timeFormatter: DateFormatter
     /// Encodes records as JSON with snake_case keys and ISO-8601 times.
     let encoder: JSONEncoder
+    /// Whether text output colours statuses with ANSI escape sequences; JSON is never coloured.
+    let colors: Bool
 
-    /// Creates a formatter that shows times in `timeZone` (the system's by default).
-    init(timeZone: TimeZone = .current) {
+    /// Creates a formatter that shows times in `timeZone` (the system's by default) and colours statuses when
+    /// `colors` is on (see ``usesColors(isTerminal:environment:)``).
+    init(timeZone: TimeZone = .current, colors: Bool = false) {
+        self.colors = colors
         timeFormatter = DateFormatter()
         timeFormatter.locale = Locale(identifier: "en_US_POSIX")
         timeFormatter.calendar = Calendar(identifier: .gregorian)

@@ -5,7 +5,8 @@ extension InvocationLog {
     ///
     /// A shipped migration is never edited: a schema change is a new migration. Ids are UUIDv7, so `ORDER BY id DESC`
     /// lists newest first; each filter column has an index on `(column, id)` so that filtered listings walk an index
-    /// newest first instead of sorting. Times are integer milliseconds since 1970.
+    /// newest first instead of sorting. Times are integer milliseconds since 1970; the index on `started_at` lets
+    /// retention find the expired records without reading the others.
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: invocations") { db in
@@ -34,6 +35,9 @@ extension InvocationLog {
             for column in ["function", "status", "trigger"] {
                 try db.create(index: "invocations_by_\(column)", on: "invocations", columns: [column, "id"])
             }
+        }
+        migrator.registerMigration("v2: started_at index") { db in
+            try db.create(index: "invocations_by_started_at", on: "invocations", columns: ["started_at"])
         }
         return migrator
     }

@@ -10,11 +10,17 @@ extension InvocationLog {
     /// Each batch of up to `maximumBatchSize` records is one transaction on GRDB's writer queue, off the cooperative
     /// pool, and is not interrupted by cancellation. A failed write is reported and retried with a doubling delay;
     /// once shutdown has begun a batch gets `attemptsOnShutdown` attempts before its records are reported lost.
+    /// Beside the writer, a child task enforces the retention (``enforceRetention()``); its deletions take turns with
+    /// the batches on the writer queue, chunk by chunk, and it stops once the buffer is written.
     func run() async throws {
-        for await _ in wakeUps.cancelOnGracefulShutdown() {
-            await writeBuffered(stopIfEmpty: false)
+        await withDiscardingTaskGroup { group in
+            group.addTask { await self.enforceRetention() }
+            for await _ in wakeUps.cancelOnGracefulShutdown() {
+                await writeBuffered(stopIfEmpty: false)
+            }
+            await writeBuffered(stopIfEmpty: true)
+            group.cancelAll()
         }
-        await writeBuffered(stopIfEmpty: true)
     }
 
     /// Writes batches until the buffer is empty; with `stopIfEmpty`, stops the writer for good once it is.

@@ -25,8 +25,8 @@ final class InvocationLog: Service {
     let path: String
     /// How records are buffered and written.
     let configuration: Configuration
-    /// The connection that writes.
-    let database: DatabaseQueue
+    /// The connection that writes, and connections that read beside it (retention reads without holding up writes).
+    let database: DatabasePool
     /// Where write failures and dropped records are reported.
     let logger: Logger
     /// The buffer and the bookkeeping shared with the writer.
@@ -37,12 +37,22 @@ final class InvocationLog: Service {
     let wakeUpContinuation: AsyncStream<Void>.Continuation
 
     /// Opens the log at `path`, creating the file and its parent directories if needed, and brings its schema up to
-    /// date.
+    /// date; throws an ``InvocationLogError`` with code `invalidRetention` for a `retainDays` below 1 or a
+    /// `retainRows` below 0.
     init(path: String, configuration: Configuration = Configuration(), logger: Logger) throws {
+        if let days = configuration.retainDays, days < 1 {
+            throw InvocationLogError(
+                code: .invalidRetention,
+                message: "invocation records must be kept for at least 1 day, not \(days) (nil keeps them all)"
+            )
+        }
+        if let rows = configuration.retainRows {
+            try Self.checkRetained(rows: rows)
+        }
         self.path = path
         self.configuration = configuration
         self.logger = logger
-        self.database = try Self.openDatabase(at: path)
+        self.database = try Self.openDatabase(at: path, busyTimeout: configuration.busyTimeout)
         self.state = Mutex(State(capacity: configuration.bufferCapacity))
         (wakeUps, wakeUpContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
@@ -91,16 +101,17 @@ final class InvocationLog: Service {
     }
 
     /// Opens (or creates) the database in WAL mode and migrates it.
-    private static func openDatabase(at path: String) throws -> DatabaseQueue {
+    private static func openDatabase(at path: String, busyTimeout: Duration) throws -> DatabasePool {
         do {
             let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
             try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
             var configuration = GRDB.Configuration()
-            configuration.journalMode = .wal
+            let (seconds, attoseconds) = busyTimeout.components
+            configuration.busyMode = .timeout(Double(seconds) + Double(attoseconds) / 1e18)
             configuration.prepareDatabase { db in
                 try db.execute(sql: "PRAGMA synchronous = NORMAL")
             }
-            let database = try DatabaseQueue(path: path, configuration: configuration)
+            let database = try DatabasePool(path: path, configuration: configuration)
             try migrator.migrate(database)
             return database
         } catch {

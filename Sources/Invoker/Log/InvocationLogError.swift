@@ -19,6 +19,8 @@ struct InvocationLogError: Error, CustomStringConvertible {
         static let invalidID = Code(description: "invalidID")
         /// Records could not be written and were given up on during shutdown.
         static let recordsLost = Code(description: "recordsLost")
+        /// A retention setting is out of range: a negative count, or fewer than one day.
+        static let invalidRetention = Code(description: "invalidRetention")
     }
 
     /// What kind of failure this is.
@@ -28,4 +30,13 @@ struct InvocationLogError: Error, CustomStringConvertible {
 
     /// The message.
     var description: String { message }
+
+    /// The error for a log that does not exist at `path`, saying how to create one.
+    static func databaseNotFound(at path: String) -> InvocationLogError {
+        InvocationLogError(
+            code: .databaseNotFound,
+            message: "no invocation log at '\(path)': run `invoker serve` first (it creates the log), "
+                + "or give the path of an existing log"
+        )
+    }
 }

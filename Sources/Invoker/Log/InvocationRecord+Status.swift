@@ -11,5 +11,8 @@ extension InvocationRecord {
         case crash
         /// No worker was free and the wait queue was full: the caller got a 429.
         case throttled
+
+        /// The statuses of invocations that did not succeed, which `invoker logs --errors` shows.
+        static let failures: Set<Status> = [.error, .timeout, .crash, .throttled]
     }
 }

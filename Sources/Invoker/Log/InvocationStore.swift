@@ -12,7 +12,7 @@ struct InvocationStore: Sendable {
     /// The path of the database file.
     let path: String
     /// The read-only connections.
-    private let database: DatabasePool
+    let database: DatabasePool
 
     /// Opens the log at `path` for reading; throws an ``InvocationLogError`` if there is no file there or the file
     /// is not an invocation log.
@@ -20,11 +20,7 @@ struct InvocationStore: Sendable {
     /// Opening checks the schema synchronously: open a store once and keep it, rather than per request.
     init(path: String) throws {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw InvocationLogError(
-                code: .databaseNotFound,
-                message: "no invocation log at '\(path)': run `invoker serve` first (it creates the log), "
-                    + "or give the path of an existing log"
-            )
+            throw InvocationLogError.databaseNotFound(at: path)
         }
         var configuration = Configuration()
         configuration.readonly = true
@@ -47,10 +43,31 @@ struct InvocationStore: Sendable {
         self.path = path
     }
 
-    /// Returns at most `limit` records that `filter` matches, newest first.
-    func list(filter: InvocationFilter = InvocationFilter(), limit: Int) async throws -> [InvocationRecord] {
+    /// Returns at most `limit` records that `filter` matches, newest first; with `before`, only those older than the
+    /// record with that id.
+    ///
+    /// Pages through a long listing with a cursor: pass the id of the last (oldest) record of a page as `before` to
+    /// get the next page. A page with fewer than `limit` records is the last one. The cursor is the record's id, not
+    /// an offset, so pages do not shift as new invocations are recorded, and a deep page costs no more than the first;
+    /// the record it names need not still exist (it may have been pruned).
+    ///
+    /// ```swift
+    /// let first = try await store.list(filter: filter, limit: 50)
+    /// if first.count == 50, let cursor = first.last?.id {
+    ///     let second = try await store.list(filter: filter, limit: 50, before: cursor)
+    /// }
+    /// ```
+    func list(
+        filter: InvocationFilter = InvocationFilter(),
+        limit: Int,
+        before cursor: String? = nil
+    ) async throws -> [InvocationRecord] {
         try await database.read { db in
-            try filter.request.limit(limit).fetchAll(db)
+            var request = filter.request
+            if let cursor {
+                request = request.filter(Column(InvocationRecord.CodingKeys.id) < cursor)
+            }
+            return try request.limit(limit).fetchAll(db)
         }
     }
 

@@ -9,4 +9,6 @@ extension LogKey {
     static let logDropped = "invocation_log.dropped"
     /// How many records the buffer holds at most.
     static let logCapacity = "invocation_log.capacity"
+    /// How many records a retention pass deleted.
+    static let logPruned = "invocation_log.pruned"
 }

@@ -4,6 +4,7 @@ extension FunctionDefinition {
     /// The fields a function may have in the manifest.
     static let fields = [
         "handler", "command", "workingDirectory", "http", "timeout", "memory", "scaling", "environment", "queue",
+        "limits",
     ]
 
     /// Environment variables the invoker sets itself; a manifest may not override them.
@@ -32,6 +33,7 @@ extension FunctionDefinition {
         self.scaling = try object.object("scaling").map(Scaling.init) ?? Scaling()
         self.environment = try Self.environment(object)
         self.queue = try object.object("queue").map(QueueTrigger.init)
+        self.limits = try object.object("limits").map(Limits.init) ?? Limits()
         if let queue, queue.visibilityTimeout < timeout {
             throw object.error(
                 "queue.visibilityTimeout",
@@ -86,6 +88,17 @@ extension FunctionDefinition.Scaling {
         guard min <= max else {
             throw object.error("min", "must not exceed max (\(max)), got \(min)")
         }
+    }
+}
+
+extension FunctionDefinition.Limits {
+    /// Reads and validates the `limits` object.
+    init(_ object: ManifestObject) throws {
+        try object.rejectUnknownKeys(["processes", "openFiles", "cpuSeconds"])
+        self.init()
+        self.processes = try object.integer("processes", in: 16...100_000) ?? processes
+        self.openFiles = try object.integer("openFiles", in: 64...1_048_576) ?? openFiles
+        self.cpuSeconds = try object.integer("cpuSeconds", in: 1...31_536_000) ?? cpuSeconds
     }
 }
 

@@ -20,6 +20,8 @@ struct FunctionDefinition: Sendable, Equatable {
     var environment: [String: String]
     /// The queue that triggers the function, if any.
     var queue: QueueTrigger?
+    /// The operating-system limits of each worker.
+    var limits = Limits()
 }
 
 extension FunctionDefinition {
@@ -55,6 +57,16 @@ extension FunctionDefinition {
         var visibilityTimeout: Duration = .seconds(30)
         /// How long a consumer waits to fill a batch.
         var batchWindow: Duration = .zero
+    }
+
+    /// The operating-system limits of each worker process.
+    struct Limits: Sendable, Equatable {
+        /// The most processes and threads (against fork bombs; applies when workers have user ids of their own).
+        var processes = 256
+        /// The most open file descriptors.
+        var openFiles = 1024
+        /// The most CPU seconds over a worker's life (the worker is then replaced).
+        var cpuSeconds = 3600
     }
 
     /// The defaults of a function that sets nothing but its handler.

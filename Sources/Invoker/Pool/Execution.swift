@@ -8,6 +8,8 @@ struct Execution: Sendable {
         case timedOut
         /// The worker process ended during the invocation.
         case crashed(WorkerExit)
+        /// The worker went past the function's memory limit and was killed.
+        case outOfMemory(usedKB: Int, limitMB: Int)
         /// No worker could be started: the error it failed with.
         case startFailed(FunctionError)
         /// The pool turned the invocation away.

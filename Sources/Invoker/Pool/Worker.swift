@@ -29,11 +29,22 @@ final class Worker: Sendable {
     /// When the spawn began.
     let spawnedAt: ContinuousClock.Instant
 
+    /// Why the invoker ended a worker on purpose.
+    enum KillReason: Sendable, Equatable {
+        /// Its invocation ran past the function's timeout.
+        case timeout
+        /// Its resident memory went past the function's limit (KiB used).
+        case memory(usedKB: Int)
+        /// It was retired or the invoker is shutting down.
+        case stopped
+    }
+
     private struct State {
         var pid: pid_t?
         var readyAt: ContinuousClock.Instant?
         var exited = false
         var invocations = 0
+        var killReason: KillReason?
     }
 
     private let state = Mutex(State())
@@ -64,17 +75,31 @@ final class Worker: Sendable {
         shutdown(fds[0], Int32(SHUT_WR))
         shutdown(fds[1], Int32(SHUT_RD))
         let capture = OutputCapture(descriptor: fds[0])
-        let channel = try await NIOPipeBootstrap(group: eventLoop)
-            .channelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(OutputCaptureHandler(capture: capture))
+        let channel: any Channel
+        do {
+            channel = try await NIOPipeBootstrap(group: eventLoop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(OutputCaptureHandler(capture: capture))
+                    }
                 }
-            }
-            .takingOwnershipOfDescriptor(input: fds[0])
-            .get()
+                .takingOwnershipOfDescriptor(input: fds[0])
+                .get()
+        } catch {
+            close(fds[0])
+            close(fds[1])
+            throw error
+        }
         let box = WorkerBox()
-        let connection = try await RuntimeAPIConnection.listen(on: eventLoop) { event in
-            if let worker = box.worker { onEvent(worker, event) }
+        let connection: RuntimeAPIConnection
+        do {
+            connection = try await RuntimeAPIConnection.listen(on: eventLoop) { event in
+                if let worker = box.worker { onEvent(worker, event) }
+            }
+        } catch {
+            channel.close(promise: nil)
+            close(fds[1])
+            throw error
         }
         let worker = Worker(id: id, connection: connection, output: capture, outputChannel: channel)
         box.worker = worker
@@ -87,10 +112,14 @@ final class Worker: Sendable {
     /// When the worker first asked for work; nil while it initialises.
     var readyAt: ContinuousClock.Instant? { state.withLock { $0.readyAt } }
 
-    /// Notes that the worker asked for work; the first time, its initialisation is complete.
-    func markReady() {
+    /// Notes that the worker asked for work; returns the instant when this is the first time (its initialisation is
+    /// complete), nil after that.
+    func markReady() -> ContinuousClock.Instant? {
         state.withLock { state in
-            if state.readyAt == nil { state.readyAt = .now }
+            guard state.readyAt == nil else { return nil }
+            let now = ContinuousClock.now
+            state.readyAt = now
+            return now
         }
     }
 
@@ -104,19 +133,29 @@ final class Worker: Sendable {
 
     /// Runs the process until it exits or is stopped, and returns how it ended. The process group is killed on
     /// the way out, so nothing the worker started outlives it.
-    func run(_ launch: WorkerLaunch, pipeWriteEnd: CInt, logger: Logger) async -> WorkerExit {
+    func run(_ launch: WorkerLaunch, identity: WorkerIdentity, pipeWriteEnd: CInt, logger: Logger) async -> WorkerExit {
         var environment: [Environment.Key: String] = [:]
         for (key, value) in launch.environment.merging(connection.environment, uniquingKeysWith: { $1 }) {
             environment[Environment.Key(stringLiteral: key)] = value
         }
         var options = PlatformOptions()
         options.processGroupID = 0
+        var limits = launch.limits
+        if case .isolated(let uid) = identity {
+            options.userID = uid
+            options.groupID = gid_t(uid)
+            options.supplementaryGroups = []
+        } else {
+            // The process count is per user: without a user of its own, a limit would count the invoker's processes.
+            limits.processes = nil
+        }
         let output = FileDescriptor(rawValue: pipeWriteEnd)
         let exit: WorkerExit
         do {
+            let (executable, arguments) = try limits.wrapping(launch.executable, launch.arguments)
             let result = try await Subprocess.run(
-                .path(FilePath(launch.executable)),
-                arguments: Arguments(launch.arguments),
+                .path(FilePath(executable)),
+                arguments: Arguments(arguments),
                 environment: .custom(environment),
                 workingDirectory: FilePath(launch.workingDirectory),
                 platformOptions: options,
@@ -163,13 +202,18 @@ final class Worker: Sendable {
         signalGroup(SIGKILL)
     }
 
+    /// Why the invoker ended the worker, if it did.
+    var killReason: KillReason? { state.withLock { $0.killReason } }
+
     /// Asks the worker to exit: SIGTERM to its group, SIGKILL after ``stopGracePeriod``.
     func stop() {
+        state.withLock { $0.killReason = $0.killReason ?? .stopped }
         stopSignal.continuation.finish()
     }
 
-    /// Kills the worker's whole process group at once (after a timeout).
-    func kill() {
+    /// Kills the worker's whole process group at once, for `reason`.
+    func kill(_ reason: KillReason) {
+        state.withLock { $0.killReason = $0.killReason ?? reason }
         signalGroup(SIGKILL)
     }
 

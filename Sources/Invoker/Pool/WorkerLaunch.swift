@@ -13,6 +13,8 @@ struct WorkerLaunch: Sendable {
     /// The worker's whole environment, apart from the connection's variables: the manifest's variables and the
     /// Lambda variables. Nothing of the invoker's environment is passed on except `PATH`.
     var environment: [String: String]
+    /// The worker's operating-system limits.
+    var limits: WorkerLimits
 
     /// The AWS region reported to workers.
     static let region = "us-east-1"
@@ -30,6 +32,11 @@ struct WorkerLaunch: Sendable {
             self.arguments = []
         }
         self.workingDirectory = directory
+        self.limits = WorkerLimits(
+            openFiles: function.limits.openFiles,
+            cpuSeconds: function.limits.cpuSeconds,
+            processes: function.limits.processes
+        )
         var environment = function.environment
         environment["PATH"] = environment["PATH"] ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
         environment["LANG"] = environment["LANG"] ?? "C.UTF-8"

@@ -3,14 +3,15 @@ import NIOCore
 import ServiceLifecycle
 import Synchronization
 
-/// The worker processes of one function: spawned on demand (and `scaling.min` kept warm), one invocation at a time
-/// per worker, requests waiting in a bounded queue when all are busy.
+/// The worker processes of one function. Requests take an idle worker (the most recently used) or wait for one;
+/// the pool's ``StateMachine`` decides when to spawn (for waiting requests and for the headroom the load calls for)
+/// and when to retire idle workers, within the function's `scaling` limits and the invoker-wide ``WorkerBudget``.
 ///
 /// ```swift
 /// let execution = await pool.invoke(invocation, timeout: .seconds(3))
 /// ```
 final class WorkerPool: Service, Sendable {
-    /// How often waiting requests are checked against their deadline.
+    /// How often the pool samples its load, expires waits, and checks its workers' memory.
     static let tickInterval: Duration = .milliseconds(50)
     /// The least time a request waits for a worker before it is throttled (workers may need this long to start).
     static let minimumWait: Duration = .seconds(10)
@@ -18,42 +19,67 @@ final class WorkerPool: Service, Sendable {
     /// The function the pool runs.
     let function: FunctionDefinition
 
+    /// Counters since the pool started, for status displays.
+    struct Counters: Sendable, Equatable {
+        /// Invocations that waited for a new worker.
+        var coldStarts = 0
+        /// Invocations turned away (queue full, waited too long, or the function failing).
+        var throttles = 0
+        /// Workers spawned.
+        var spawned = 0
+    }
+
     private struct State {
         var machine: StateMachine
         var waiting: [Int: CheckedContinuation<Worker, any Error>] = [:]
         var workers: [Int: Worker] = [:]
         var initErrors: [Int: FunctionError] = [:]
+        var counters = Counters()
         var nextWaiter = 0
     }
 
     private let launch: WorkerLaunch
+    private let budget: WorkerBudget
+    private let isolateWorkers: Bool
     private let eventLoopGroup: any EventLoopGroup
     private let logger: Logger
     private let state: Mutex<State>
-    private let spawns = AsyncStream<Int>.makeStream()
+    private let spawns = AsyncStream<(id: Int, slot: Int)>.makeStream()
 
-    /// Creates the pool of `function`, whose workers start as `launch` says.
-    init(function: FunctionDefinition, launch: WorkerLaunch, eventLoopGroup: any EventLoopGroup, logger: Logger) {
+    /// Creates the pool of `function`, whose workers start as `launch` says, count against `budget`, and run under
+    /// user ids of their own when `isolateWorkers` is true.
+    init(
+        function: FunctionDefinition,
+        launch: WorkerLaunch,
+        budget: WorkerBudget,
+        isolateWorkers: Bool,
+        eventLoopGroup: any EventLoopGroup,
+        logger: Logger
+    ) {
         self.function = function
         self.launch = launch
+        self.budget = budget
+        self.isolateWorkers = isolateWorkers
         self.eventLoopGroup = eventLoopGroup
         var logger = logger
         logger[metadataKey: LogKey.function] = "\(function.name)"
         self.logger = logger
-        self.state = Mutex(
-            State(machine: StateMachine(maxWorkers: function.scaling.max, maxWaiting: function.scaling.maxQueue))
+        let limits = StateMachine.Limits(
+            min: function.scaling.min,
+            max: function.scaling.max,
+            maxWaiting: function.scaling.maxQueue,
+            idleTimeout: function.scaling.idleTimeout
         )
+        self.state = Mutex(State(machine: StateMachine(limits: limits)))
     }
 
     /// Runs the pool's workers until graceful shutdown, then stops them all.
     func run() async {
-        for id in state.withLock({ $0.machine.ensureMinimum(function.scaling.min) }) {
-            spawns.continuation.yield(id)
-        }
+        spawn(state.withLock { $0.machine.ensureMinimum() })
         await withDiscardingTaskGroup { group in
             group.addTask { await self.tickUntilShutdown() }
-            for await id in spawns.stream.cancelOnGracefulShutdown() {
-                group.addTask { await self.runWorker(id) }
+            for await (id, slot) in spawns.stream.cancelOnGracefulShutdown() {
+                group.addTask { await self.runWorker(id, slot: slot) }
             }
             shutDown()
         }
@@ -68,7 +94,11 @@ final class WorkerPool: Service, Sendable {
         } catch let error as FunctionError {
             return Execution(outcome: .startFailed(error), waited: .now - arrived)
         } catch {
-            return Execution(outcome: .rejected(error as? InvokerError ?? InvokerError(.throttled, "\(error)")))
+            state.withLock { $0.counters.throttles += 1 }
+            return Execution(
+                outcome: .rejected(error as? InvokerError ?? InvokerError(.throttled, "\(error)")),
+                waited: .now - arrived
+            )
         }
         let started = ContinuousClock.now
         var invocation = invocation
@@ -77,20 +107,25 @@ final class WorkerPool: Service, Sendable {
         if worker.countInvocation() == 0, let readyAt = worker.readyAt, readyAt > arrived {
             execution.cold = true
             execution.initDuration = readyAt - worker.spawnedAt
+            state.withLock { $0.counters.coldStarts += 1 }
         }
         execution.outcome = await run(invocation, on: worker, until: started + timeout)
         execution.ran = .now - started
+        if case .replied = execution.outcome {
+            state.withLock { $0.machine.invocationAnswered(runTime: execution.ran) }
+        }
         execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
         execution.log = await worker.output.take()
         return execution
     }
 
-    /// Live counts for status displays.
-    var snapshot: (starting: Int, idle: Int, busy: Int, waiting: Int) {
+    /// The live state of the pool, for status displays.
+    var status: (starting: Int, idle: Int, busy: Int, waiting: Int, counters: Counters) {
         state.withLock { state in
-            (
-                state.machine.count(.starting), state.machine.count(.idle), state.machine.count(.busy),
-                state.machine.waiters.count
+            let machine = state.machine
+            return (
+                machine.count(.starting), machine.count(.idle), machine.count(.busy), machine.waiters.count,
+                state.counters
             )
         }
     }
@@ -113,14 +148,18 @@ final class WorkerPool: Service, Sendable {
                 return try await group.next()!
             }
             guard let reply else {
-                worker.kill()
+                worker.kill(.timeout)
                 return .timedOut
             }
             return .replied(reply)
         } catch let gone as WorkerGone {
+            if case .memory(let usedKB) = worker.killReason {
+                return .outOfMemory(usedKB: usedKB, limitMB: function.memoryMB)
+            }
             return .crashed(gone.exit)
         } catch {
-            worker.kill()
+            // Only cancellation gets here: the worker's state is unknown, so it is not used again.
+            worker.kill(.stopped)
             return .crashed(.signaled(9))
         }
     }
@@ -129,53 +168,87 @@ final class WorkerPool: Service, Sendable {
         try await withCheckedThrowingContinuation { continuation in
             enum Action {
                 case dispatch(Worker)
-                case wait(spawn: Int?)
-                case reject(InvokerError)
+                case wait(spawn: [Int])
+                case reject(any Error)
             }
             let action = state.withLock { state -> Action in
                 let waiter = state.nextWaiter
                 state.nextWaiter += 1
-                switch state.machine.requestArrived(waiter: waiter, deadline: deadline) {
+                switch state.machine.requestArrived(waiter: waiter, deadline: deadline, now: .now) {
                 case .dispatch(let id):
                     return .dispatch(state.workers[id]!)
                 case .wait(let spawn):
                     state.waiting[waiter] = continuation
                     return .wait(spawn: spawn)
-                case .reject(.queueFull):
-                    return .reject(
-                        InvokerError(
-                            .throttled,
-                            "function \"\(function.name)\" is at its limit of \(function.scaling.max) workers and"
-                                + " \(function.scaling.maxQueue) waiting requests"
-                        )
-                    )
-                case .reject(.shuttingDown):
-                    return .reject(InvokerError(.shuttingDown, "the invoker is shutting down"))
+                case .reject(let rejection):
+                    return .reject(rejectionError(rejection))
                 }
             }
             switch action {
             case .dispatch(let worker): continuation.resume(returning: worker)
-            case .wait(let spawn): if let spawn { spawns.continuation.yield(spawn) }
+            case .wait(let ids): spawn(ids)
             case .reject(let error): continuation.resume(throwing: error)
             }
         }
     }
 
-    private func runWorker(_ id: Int) async {
+    private func rejectionError(_ rejection: StateMachine.Rejection) -> InvokerError {
+        switch rejection {
+        case .queueFull:
+            return InvokerError(
+                .throttled,
+                "function \"\(function.name)\" is at its limit of \(function.scaling.max) workers and"
+                    + " \(function.scaling.maxQueue) waiting requests"
+            )
+        case .shuttingDown:
+            return InvokerError(.shuttingDown, "the invoker is shutting down")
+        case .failing(let error, let retryIn):
+            return InvokerError(
+                .functionFailing,
+                "function \"\(function.name)\" keeps failing and is backing off for"
+                    + " \(Execution.seconds(retryIn)) seconds; last error: \(error.type): \(error.message)"
+            )
+        }
+    }
+
+    /// Starts the workers `ids`, each if the invoker-wide budget has room for it.
+    private func spawn(_ ids: [Int]) {
+        for id in ids {
+            if let slot = budget.reserve() {
+                state.withLock { $0.counters.spawned += 1 }
+                spawns.continuation.yield((id, slot))
+            } else {
+                logger.notice("the invoker-wide worker limit is reached", metadata: ["limit": "\(budget.limit)"])
+                state.withLock { $0.machine.spawnDenied(id) }
+            }
+        }
+    }
+
+    private func runWorker(_ id: Int, slot: Int) async {
+        defer { budget.release(slot) }
         var logger = logger
         logger[metadataKey: LogKey.worker] = "\(id)"
         do {
             let (worker, pipeWriteEnd) = try await Worker.prepare(id: id, eventLoop: eventLoopGroup.next()) {
                 [weak self] worker, event in self?.handle(event, from: worker)
             }
-            state.withLock { $0.workers[id] = worker }
+            let shuttingDown = state.withLock { state in
+                state.workers[id] = worker
+                return state.machine.isShuttingDown
+            }
+            if shuttingDown { worker.stop() }
             logger.debug("starting worker")
-            let exit = await worker.run(launch, pipeWriteEnd: pipeWriteEnd, logger: logger)
+            let exit = await worker.run(
+                launch,
+                identity: isolateWorkers ? WorkerIdentity.forSlot(slot) : .inherited,
+                pipeWriteEnd: pipeWriteEnd,
+                logger: logger
+            )
             logger.debug("worker exited", metadata: [LogKey.exit: "\(exit)"])
-            workerEnded(id, exit: exit)
+            workerEnded(id, exit: exit, killReason: worker.killReason)
         } catch {
             logger.error("could not prepare worker", metadata: ["error": "\(error)"])
-            workerEnded(id, exit: .exited(127))
+            workerEnded(id, exit: .exited(127), killReason: nil)
         }
     }
 
@@ -188,14 +261,14 @@ final class WorkerPool: Service, Sendable {
                 state.initErrors[worker.id] = error
             }
         case .ready:
-            worker.markReady()
+            let initDuration = worker.markReady().map { $0 - worker.spawnedAt }
             enum Action {
                 case dispatch(CheckedContinuation<Worker, any Error>)
                 case stop
                 case none
             }
             let action = state.withLock { state -> Action in
-                switch state.machine.workerReady(worker.id) {
+                switch state.machine.workerReady(worker.id, initDuration: initDuration, now: .now) {
                 case .dispatch(let waiter):
                     return state.waiting.removeValue(forKey: waiter).map(Action.dispatch) ?? .none
                 case .idle: return .none
@@ -210,31 +283,49 @@ final class WorkerPool: Service, Sendable {
         }
     }
 
-    private func workerEnded(_ id: Int, exit: WorkerExit) {
+    private func workerEnded(_ id: Int, exit: WorkerExit, killReason: Worker.KillReason?) {
         var failed: [CheckedContinuation<Worker, any Error>] = []
-        var spawn: Int?
-        let initError = state.withLock { state -> FunctionError? in
+        var failure: FunctionError?
+        let action = state.withLock { state -> StateMachine.ExitAction in
             state.workers[id] = nil
             let initError = state.initErrors.removeValue(forKey: id)
-            switch state.machine.workerExited(id) {
-            case .none: break
-            case .spawn(let next): spawn = next
-            case .fail(let waiters): failed = waiters.compactMap { state.waiting.removeValue(forKey: $0) }
+            if killReason == nil {
+                failure =
+                    initError
+                    ?? FunctionError(
+                        type: "Runtime.ExitError",
+                        message: state.machine.workers[id] == .starting
+                            ? "the worker exited with \(exit) before it was ready"
+                            : Execution.crashMessage(exit)
+                    )
             }
-            return initError
+            let action = state.machine.workerExited(id, failure: failure, now: .now)
+            if case .fail(let waiters, _) = action {
+                failed = waiters.compactMap { state.waiting.removeValue(forKey: $0) }
+            }
+            return action
         }
-        if let spawn { spawns.continuation.yield(spawn) }
-        let error =
-            initError
-            ?? FunctionError(type: "Runtime.ExitError", message: "the worker exited with \(exit) before it was ready")
-        for continuation in failed { continuation.resume(throwing: error) }
+        switch action {
+        case .none: break
+        case .spawn(let ids): spawn(ids)
+        case .fail(_, let error): for continuation in failed { continuation.resume(throwing: error) }
+        }
+        if let failure {
+            logger.notice("worker failed", metadata: [LogKey.exit: "\(exit)", "error": "\(failure.message)"])
+        }
     }
 
     private func tickUntilShutdown() async {
         while !Task.isCancelled && !state.withLock({ $0.machine.isShuttingDown }) {
             try? await Task.sleep(for: Self.tickInterval)
-            let expired = state.withLock { state in
-                state.machine.tick(now: .now).compactMap { state.waiting.removeValue(forKey: $0) }
+            let (expired, spawn, retire, workers) = state.withLock { state in
+                let actions = state.machine.tick(now: .now)
+                state.counters.throttles += actions.expired.count
+                return (
+                    actions.expired.compactMap { state.waiting.removeValue(forKey: $0) }, actions.spawn,
+                    actions.retire.compactMap { state.workers[$0] },
+                    state.machine.workers.filter { $0.value == .busy }.compactMap { state.workers[$0.key] }
+                )
             }
             for continuation in expired {
                 continuation.resume(
@@ -244,6 +335,19 @@ final class WorkerPool: Service, Sendable {
                     )
                 )
             }
+            self.spawn(spawn)
+            for worker in retire { worker.stop() }
+            enforceMemoryLimit(on: workers)
+        }
+    }
+
+    /// Kills busy workers whose resident memory is past the function's limit (there are no cgroups to do it).
+    private func enforceMemoryLimit(on workers: [Worker]) {
+        let limitKB = function.memoryMB * 1024
+        for worker in workers {
+            guard let pid = worker.pid, let used = ProcessStatus.residentKB(pid: pid), used > limitKB else { continue }
+            logger.notice("worker exceeded its memory limit", metadata: ["usedKB": "\(used)", "limitKB": "\(limitKB)"])
+            worker.kill(.memory(usedKB: used))
         }
     }
 

@@ -1,8 +1,10 @@
 import Foundation
+import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import Testing
 
 @testable import Invoker
 
@@ -90,4 +92,26 @@ func eventually(
         try? await Task.sleep(for: .milliseconds(20))
     }
     return try await condition()
+}
+
+extension TestClientProtocol {
+    /// Sends a request on a connection of its own (the live client sends its requests one after the other on one
+    /// connection), so that requests sent together really run at the same time.
+    func executeConcurrently(
+        uri: String,
+        method: HTTPRequest.Method,
+        body: ByteBuffer? = nil
+    ) async throws -> TestClient.Response {
+        let client = TestClient(host: "127.0.0.1", port: try #require(port))
+        client.connect()
+        do {
+            let request = TestClient.Request(uri, method: method, authority: "localhost", body: body)
+            let response = try await client.execute(request)
+            try await client.shutdown()
+            return response
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+    }
 }
