@@ -43,6 +43,11 @@ struct ServeCommandTests {
                 }
                 // Once all four are running, ask the invoker to stop.
                 #expect(try await eventually { try await Self.busyWorkers(url) == 4 })
+                // `invoker functions` shows the same from the command line.
+                let table = try await Self.invoker(["functions", "--url", url]).split(separator: "\n")
+                #expect(table.first?.hasPrefix("FUNCTION") == true)
+                let columns = table.dropFirst().first?.split(separator: " ").map(String.init) ?? []
+                #expect(columns.first == "sleep" && columns.dropFirst(2).first == "4", "\(table)")
                 try execution.send(signal: .terminate)
                 var bodies: [String] = []
                 for try await body in group { bodies.append(body ?? "no answer") }

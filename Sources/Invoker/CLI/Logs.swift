@@ -34,31 +34,12 @@ struct Logs: AsyncParsableCommand {
     @Option(name: .customLong("db"), help: ArgumentHelp("The invocation log to read.", valueName: "path"))
     var databasePath = InvocationLog.defaultDatabasePath
 
-    /// Keep only this function's invocations.
-    @Option(help: ArgumentHelp("Only invocations of this function.", valueName: "name"))
-    var function: String?
+    /// Keep only invocations of a function, a trigger or a time range.
+    @OptionGroup var selection: InvocationSelection
 
     /// Keep only invocations with one of these statuses.
     @Option(help: "Only invocations that ended with this status; repeat for several.")
     var status: [InvocationRecord.Status] = []
-
-    /// Keep only invocations with this trigger.
-    @Option(help: "Only invocations with this trigger.")
-    var trigger: InvocationRecord.Trigger?
-
-    /// Keep only invocations that started at or after this time.
-    @Option(
-        help: ArgumentHelp("Only invocations that started at or after this time.", valueName: "time"),
-        transform: { try Logs.parseTime($0) }
-    )
-    var since: Date?
-
-    /// Keep only invocations that started before this time.
-    @Option(
-        help: ArgumentHelp("Only invocations that started before this time.", valueName: "time"),
-        transform: { try Logs.parseTime($0) }
-    )
-    var until: Date?
 
     /// The most invocations listed.
     @Option(help: "Show at most this many invocations.")
@@ -88,21 +69,20 @@ struct Logs: AsyncParsableCommand {
     /// The filter the options describe.
     var filter: InvocationFilter {
         InvocationFilter(
-            function: function,
+            function: selection.function,
             statuses: Set(status).union(errors ? InvocationRecord.Status.failures : []),
-            trigger: trigger,
-            since: since,
-            until: until
+            trigger: selection.trigger,
+            since: selection.since,
+            until: selection.until
         )
     }
 
-    /// Rejects a limit below 1, an empty function name, a time range that nothing can match, filters or --last or
-    /// --follow given with an ID, and --last with --follow.
+    /// Rejects a limit below 1, filters or --last or --follow given with an ID, and --last with --follow (the
+    /// selection options validate themselves).
     func validate() throws {
         guard limit > 0 else {
             throw ValidationError("--limit must be at least 1, not \(limit).")
         }
-        try Self.validate(function: function, since: since, until: until)
         guard id == nil || (filter.isEmpty && !last && !follow) else {
             throw ValidationError(
                 "--function, --status, --errors, --trigger, --since, --until, --last and --follow select from the "
@@ -145,20 +125,6 @@ struct Logs: AsyncParsableCommand {
             return filter.isEmpty ? "No invocations recorded yet." : "No invocations match the filters."
         }
         return last ? formatter.detail(records[0]) : formatter.table(records)
-    }
-
-    /// Rejects an empty function name and a time range that nothing can match, for every command that filters.
-    static func validate(function: String?, since: Date?, until: Date?) throws {
-        guard function?.isEmpty != true else {
-            throw ValidationError("--function needs the name of a function, not an empty string.")
-        }
-        if let since, let until, since >= until {
-            let formatter = InvocationFormatter()
-            throw ValidationError(
-                "--since (\(formatter.time(since))) must be before --until (\(formatter.time(until))): "
-                    + "no invocation can match."
-            )
-        }
     }
 
     /// Reads a time given on the command line: ISO-8601 with a time zone (`2025-01-31T12:00:00Z`, optionally with

@@ -28,27 +28,8 @@ struct Stats: AsyncParsableCommand {
     @Option(name: .customLong("db"), help: ArgumentHelp("The invocation log to read.", valueName: "path"))
     var databasePath = InvocationLog.defaultDatabasePath
 
-    /// Count only this function's invocations.
-    @Option(help: ArgumentHelp("Only invocations of this function.", valueName: "name"))
-    var function: String?
-
-    /// Count only invocations with this trigger.
-    @Option(help: "Only invocations with this trigger.")
-    var trigger: InvocationRecord.Trigger?
-
-    /// Count only invocations that started at or after this time.
-    @Option(
-        help: ArgumentHelp("Only invocations that started at or after this time.", valueName: "time"),
-        transform: { try Logs.parseTime($0) }
-    )
-    var since: Date?
-
-    /// Count only invocations that started before this time.
-    @Option(
-        help: ArgumentHelp("Only invocations that started before this time.", valueName: "time"),
-        transform: { try Logs.parseTime($0) }
-    )
-    var until: Date?
+    /// Count only invocations of a function, a trigger or a time range.
+    @OptionGroup var selection: InvocationSelection
 
     /// Print JSON instead of text.
     @Flag(help: "Print JSON: one object per function, one per line.")
@@ -56,12 +37,12 @@ struct Stats: AsyncParsableCommand {
 
     /// The filter the options describe.
     var filter: InvocationFilter {
-        InvocationFilter(function: function, trigger: trigger, since: since, until: until)
-    }
-
-    /// Rejects an empty function name and a time range that nothing can match.
-    func validate() throws {
-        try Logs.validate(function: function, since: since, until: until)
+        InvocationFilter(
+            function: selection.function,
+            trigger: selection.trigger,
+            since: selection.since,
+            until: selection.until
+        )
     }
 
     /// Reads the log and prints the statistics.

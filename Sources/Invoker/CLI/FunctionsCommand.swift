@@ -1,0 +1,58 @@
+import ArgumentParser
+import Foundation
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// `invoker functions`: the functions of a running invoker with their live worker counts.
+struct FunctionsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "functions",
+        abstract: "List the functions of a running invoker with their workers and counters."
+    )
+
+    @Option(help: "The running invoker's address.")
+    var url = "http://127.0.0.1:8080"
+
+    @Flag(help: "Print the invoker's JSON (GET /system/functions) as is.")
+    var json = false
+
+    func run() async throws {
+        guard let base = URL(string: url), base.scheme != nil else {
+            throw ValidationError("--url \(url) is not a URL such as http://127.0.0.1:8080")
+        }
+        let data: Data
+        do {
+            (data, _) = try await URLSession.shared.data(from: base.appendingPathComponent("system/functions"))
+        } catch {
+            throw ValidationError("cannot reach an invoker at \(url): \(error.localizedDescription)")
+        }
+        if json {
+            print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        let functions = try JSONDecoder().decode([SystemRoutes.FunctionStatus].self, from: data)
+        print(Self.table(functions), terminator: "")
+    }
+
+    /// The functions as an aligned table, one row each.
+    static func table(_ functions: [SystemRoutes.FunctionStatus]) -> String {
+        let header = ["FUNCTION", "IDLE", "BUSY", "STARTING", "WAITING", "MIN", "MAX", "COLD", "THROTTLED", "ROUTES"]
+        let rows = functions.map { function in
+            [
+                function.name, "\(function.workers.idle)", "\(function.workers.busy)", "\(function.workers.starting)",
+                "\(function.waiting)", "\(function.minWorkers)", "\(function.maxWorkers)", "\(function.coldStarts)",
+                "\(function.throttles)", function.routes.isEmpty ? "-" : function.routes.joined(separator: ", "),
+            ]
+        }
+        let widths = header.indices.map { column in
+            ([header] + rows).map { $0[column].count }.max() ?? 0
+        }
+        return ([header] + rows).map { row in
+            row.enumerated().map { column, cell in
+                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
+            }.joined(separator: "  ") + "\n"
+        }.joined()
+    }
+}
