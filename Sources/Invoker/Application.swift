@@ -36,11 +36,22 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
             logger: logger
         )
     }
-    let dispatcher = Dispatcher(pools: Dictionary(uniqueKeysWithValues: pools.map { ($0.function.name, $0) }), log: log)
+    let metrics = InvokerMetrics()
+    let dispatcher = Dispatcher(
+        pools: Dictionary(uniqueKeysWithValues: pools.map { ($0.function.name, $0) }),
+        log: log,
+        metrics: metrics,
+        logger: logger
+    )
     let router = Router(context: InvokerRequestContext.self)
+    if let apiKey = configuration.apiKey {
+        router.add(middleware: APIKeyMiddleware(key: apiKey))
+    }
     FunctionRoutes(manifest: manifest, dispatcher: dispatcher).register(on: router)
     InvokeAPIRoutes(dispatcher: dispatcher).register(on: router)
     SystemRoutes(pools: pools).register(on: router)
+    AdminRoutes(store: try InvocationStore(path: log.path), log: log, pools: pools, metrics: metrics)
+        .register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),

@@ -8,6 +8,8 @@ struct InvokerError: Error, Sendable, CustomStringConvertible {
     enum Code: String, Sendable {
         /// The request names a function the manifest does not define.
         case functionNotFound
+        /// The request names something else that does not exist (an invocation, a queue).
+        case notFound
         /// The function's workers are all busy and its wait queue is full, or the wait took too long.
         case throttled
         /// The request body is larger than the invoker accepts.

@@ -14,6 +14,8 @@ struct ServerConfiguration: Sendable {
     var databasePath: String?
     /// The `Functions` worker binary; nil is the one beside the invoker.
     var functionsBinary: String?
+    /// The key the admin API (`/system/…`, `/metrics`) requires as `Authorization: Bearer <key>`; nil leaves it open.
+    var apiKey: String?
     /// How long and how many invocation records are kept.
     var retention = InvocationLog.Configuration()
     /// The most worker processes across all functions.

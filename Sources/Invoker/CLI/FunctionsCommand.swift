@@ -1,10 +1,6 @@
 import ArgumentParser
 import Foundation
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
 /// `invoker functions`: the functions of a running invoker with their live worker counts.
 struct FunctionsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,19 +11,14 @@ struct FunctionsCommand: AsyncParsableCommand {
     @Option(help: "The running invoker's address.")
     var url = "http://127.0.0.1:8080"
 
+    @Option(help: "The admin API key (default: the INVOKER_API_KEY environment variable).")
+    var apiKey: String?
+
     @Flag(help: "Print the invoker's JSON (GET /system/functions) as is.")
     var json = false
 
     func run() async throws {
-        guard let base = URL(string: url), base.scheme != nil else {
-            throw ValidationError("--url \(url) is not a URL such as http://127.0.0.1:8080")
-        }
-        let data: Data
-        do {
-            (data, _) = try await URLSession.shared.data(from: base.appendingPathComponent("system/functions"))
-        } catch {
-            throw ValidationError("cannot reach an invoker at \(url): \(error.localizedDescription)")
-        }
+        let data = try await AdminClient(url: url, apiKey: apiKey).get("system/functions")
         if json {
             print(String(decoding: data, as: UTF8.self))
             return

@@ -66,6 +66,14 @@ struct Logs: AsyncParsableCommand {
     @Flag(help: "Print JSON: one object per invocation, one per line.")
     var json = false
 
+    /// Read a running invoker's admin API instead of the database file.
+    @Option(help: ArgumentHelp("Read a running invoker's admin API instead of the database.", valueName: "url"))
+    var url: String?
+
+    /// The admin API key, with --url.
+    @Option(help: "The admin API key for --url (default: the INVOKER_API_KEY environment variable).")
+    var apiKey: String?
+
     /// The filter the options describe.
     var filter: InvocationFilter {
         InvocationFilter(
@@ -89,6 +97,9 @@ struct Logs: AsyncParsableCommand {
                     + "listing; they can't be combined with an invocation ID."
             )
         }
+        guard url == nil || !follow else {
+            throw ValidationError("--follow reads the database file; run it where the invoker writes its log.")
+        }
         guard !(last && follow) else {
             throw ValidationError("--last shows one invocation and --follow streams them: use one or the other.")
         }
@@ -96,8 +107,13 @@ struct Logs: AsyncParsableCommand {
 
     /// Reads the log and prints the listing, the record, or the stream of new records.
     func run() async throws {
-        let store = try InvocationStore(path: databasePath)
         let formatter = InvocationFormatter(colors: !json && InvocationFormatter.usesColors())
+        if let url {
+            let text = try await output(from: AdminClient(url: url, apiKey: apiKey), formatter: formatter)
+            if !text.isEmpty { print(text) }
+            return
+        }
+        let store = try InvocationStore(path: databasePath)
         guard follow else {
             let text = try await output(from: store, formatter: formatter)
             if !text.isEmpty {
@@ -112,7 +128,7 @@ struct Logs: AsyncParsableCommand {
     }
 
     /// What the command prints, read from `store`, unless it follows the log: empty for an empty JSON listing.
-    func output(from store: InvocationStore, formatter: InvocationFormatter) async throws -> String {
+    func output(from store: some InvocationSource, formatter: InvocationFormatter) async throws -> String {
         if let id {
             let record = try await store.record(idOrPrefix: id)
             return json ? try formatter.json(record) : formatter.detail(record)

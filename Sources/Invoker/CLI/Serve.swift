@@ -27,6 +27,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The worker binary for Swift functions (default: Functions beside invoker, rebuilt when stale).")
     var functionsBinary: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Require this key as 'Authorization: Bearer <key>' on /system/* and /metrics.",
+            discussion: "Defaults to the INVOKER_API_KEY environment variable; without either the admin API is open."
+        )
+    )
+    var apiKey: String?
+
     @Option(help: "Delete invocation records older than this many days (0 keeps them; default 30).")
     var retainDays: Int?
 
@@ -57,6 +65,12 @@ struct Serve: AsyncParsableCommand {
         configuration.manifestPath = manifest
         configuration.databasePath = db
         configuration.functionsBinary = functionsBinary
+        configuration.apiKey =
+            apiKey
+            ?? ProcessInfo.processInfo.environment["INVOKER_API_KEY"].flatMap {
+                $0.isEmpty ? nil : $0
+            }
+        if configuration.apiKey?.isEmpty == true { throw ValidationError("--api-key must not be empty") }
         if let retainDays {
             guard retainDays >= 0 else { throw ValidationError("--retain-days must be 0 or more, got \(retainDays)") }
             configuration.retention.retainDays = retainDays == 0 ? nil : retainDays

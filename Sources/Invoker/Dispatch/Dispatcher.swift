@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import NIOCore
 
 /// Runs invocations on the functions' worker pools and records every one of them in the invocation log.
@@ -14,6 +15,10 @@ struct Dispatcher: Sendable {
     let pools: [String: WorkerPool]
     /// Where records go.
     let log: InvocationLog
+    /// Where every invocation is counted.
+    let metrics: InvokerMetrics
+    /// The invoker's own log: one debug line per invocation.
+    let logger: Logger
     /// Makes the invocation ids: time-ordered, so the log's newest-first order is its key order.
     let ids = UUIDv7Generator()
 
@@ -49,18 +54,26 @@ struct Dispatcher: Sendable {
         )
         let execution = await pool.invoke(invocation, timeout: pool.function.timeout)
         let (response, httpStatus) = respond(id, execution)
-        log.append(
-            InvocationRecord(
-                id: id,
-                function: pool.function.name,
-                trigger: trigger,
-                startedAt: startedAt,
-                endedAt: Date(),
-                execution: execution,
-                timeout: pool.function.timeout,
-                requestBytes: payload.readableBytes,
-                httpStatus: httpStatus
-            )
+        let record = InvocationRecord(
+            id: id,
+            function: pool.function.name,
+            trigger: trigger,
+            startedAt: startedAt,
+            endedAt: Date(),
+            execution: execution,
+            timeout: pool.function.timeout,
+            requestBytes: payload.readableBytes,
+            httpStatus: httpStatus
+        )
+        log.append(record)
+        metrics.record(record)
+        logger.debug(
+            "invocation",
+            metadata: [
+                LogKey.invocation: "\(id)", LogKey.function: "\(record.function)",
+                "invocation.status": "\(record.status)", "invocation.trigger": "\(trigger)",
+                "invocation.duration_ms": "\(record.durationMs)",
+            ]
         )
         return response
     }

@@ -92,7 +92,7 @@ struct InvokeAPIRoutes: Sendable {
     static func serviceError(_ error: InvokerError) -> Response {
         let type: String
         switch error.code {
-        case .functionNotFound: type = "ResourceNotFoundException"
+        case .functionNotFound, .notFound: type = "ResourceNotFoundException"
         case .throttled: type = "TooManyRequestsException"
         case .payloadTooLarge: type = "RequestTooLargeException"
         case .invalidRequest: type = "InvalidRequestContentException"

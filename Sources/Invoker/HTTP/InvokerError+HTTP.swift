@@ -4,7 +4,7 @@ import NIOCore
 extension InvokerError: HTTPResponseError {
     var status: HTTPResponse.Status {
         switch code {
-        case .functionNotFound: return .notFound
+        case .functionNotFound, .notFound: return .notFound
         case .throttled: return .tooManyRequests
         case .payloadTooLarge: return .contentTooLarge
         case .invalidRequest: return .badRequest
@@ -17,6 +17,7 @@ extension InvokerError: HTTPResponseError {
     var errorType: String {
         switch code {
         case .functionNotFound: return "FunctionNotFound"
+        case .notFound: return "NotFound"
         case .throttled: return "TooManyRequests"
         case .payloadTooLarge: return "PayloadTooLarge"
         case .invalidRequest: return "InvalidRequest"

@@ -6,4 +6,19 @@ extension InvocationFormatter {
     func json(_ record: InvocationRecord) throws -> String {
         String(decoding: try encoder.encode(record), as: UTF8.self)
     }
+
+    /// Reads records written by ``json(_:)`` (the admin API's records).
+    static let decoder: JSONDecoder = {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .custom { decoder in
+            let text = try decoder.singleValueContainer().decode(String.self)
+            guard let date = try? Date.ISO8601FormatStyle(includingFractionalSeconds: true).parse(text) else {
+                throw DecodingError.dataCorrupted(
+                    .init(codingPath: decoder.codingPath, debugDescription: "\(text) is not an ISO-8601 time")
+                )
+            }
+            return date
+        }
+        return decoder
+    }()
 }

@@ -39,6 +39,9 @@ extension InvocationLog {
         private var lossError: (any Error)?
         /// How many records were refused since the log was created: buffer full, or writer stopped.
         private(set) var dropped = 0
+
+        /// Records accepted but not yet written (or given up on).
+        var backlog: Int { Int(accepted - settled) }
         /// How many records were refused since the writer last reported drops.
         private var unreportedDrops = 0
         /// Whether the writer was woken up and has not taken the buffer since.

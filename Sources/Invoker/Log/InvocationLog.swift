@@ -94,6 +94,23 @@ final class InvocationLog: Service {
         }
     }
 
+    /// How many appended records are waiting to be written.
+    var backlog: Int {
+        state.withLock { $0.backlog }
+    }
+
+    /// Whether the database takes writes now: it takes the write lock and releases it at once.
+    func isWritable() async -> Bool {
+        do {
+            try await database.writeWithoutTransaction { database in
+                try database.execute(sql: "BEGIN IMMEDIATE; ROLLBACK")
+            }
+            return true
+        } catch {
+            return false
+        }
+    }
+
     /// How many records were dropped since the log was opened, because the buffer was full or the writer had
     /// stopped.
     var droppedRecords: Int {

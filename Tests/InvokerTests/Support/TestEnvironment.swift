@@ -53,9 +53,14 @@ struct TestEnvironment {
 
     /// Runs the invoker in this process (its workers are real processes) and calls `body` with a live client.
     /// When it returns the invoker has shut down gracefully and every record is in the database.
-    func withInvoker(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void) async throws {
+    func withInvoker(
+        apiKey: String? = nil,
+        _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
+    ) async throws {
         var logger = Logger(label: "invoker-test")
         logger.logLevel = .warning
+        var configuration = configuration
+        configuration.apiKey = apiKey
         let app = try await buildApplication(configuration, logger: logger)
         try await app.test(.live, body)
     }

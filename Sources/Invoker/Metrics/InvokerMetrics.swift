@@ -1,0 +1,100 @@
+import CoreMetrics
+import Foundation
+import Prometheus
+import Synchronization
+
+/// The invoker's metrics, with OpenTelemetry-style names, made through an injected swift-metrics factory and exported
+/// in the Prometheus text format at `/metrics`.
+///
+/// | Metric | Kind | Dimensions |
+/// |---|---|---|
+/// | `faas_invocations` | counter | function, trigger, status |
+/// | `faas_invocation_duration` | histogram, seconds | function, status |
+/// | `faas_invocation_init_duration` | histogram, seconds (cold starts) | function |
+/// | `faas_invocation_wait` | histogram, seconds | function |
+/// | `faas_cold_starts` | counter | function |
+/// | `faas_throttles` | counter | function |
+/// | `faas_workers` | gauge | function, state (`starting`, `idle`, `busy`) |
+/// | `faas_waiting_requests` | gauge | function |
+/// | `invoker_log_backlog` | gauge | — |
+final class InvokerMetrics: Sendable {
+    /// The registry `/metrics` reads.
+    let registry: PrometheusCollectorRegistry
+    private let factory: PrometheusMetricsFactory
+    private let handles = Mutex<[String: Handles]>([:])
+
+    /// The metrics of one function with one trigger and status, made once and reused.
+    private struct Handles: @unchecked Sendable {
+        var invocations: CoreMetrics.Counter
+        var duration: CoreMetrics.Timer
+    }
+
+    /// Metrics in a registry of their own (so tests and several invokers in one process do not mix).
+    init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
+        self.registry = registry
+        var factory = PrometheusMetricsFactory(registry: registry)
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
+            .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
+        ]
+        factory.nameAndLabelSanitizer = { name, labels in
+            (name.replacingOccurrences(of: ".", with: "_"), labels)
+        }
+        self.factory = factory
+    }
+
+    /// Counts one recorded invocation.
+    func record(_ record: InvocationRecord) {
+        let key = "\(record.function)\u{0}\(record.trigger.rawValue)\u{0}\(record.status.rawValue)"
+        let handles = self.handles.withLock { handles in
+            if let existing = handles[key] { return existing }
+            let made = Handles(
+                invocations: Counter(
+                    label: "faas.invocations",
+                    dimensions: [
+                        ("function", record.function), ("trigger", record.trigger.rawValue),
+                        ("status", record.status.rawValue),
+                    ],
+                    factory: factory
+                ),
+                duration: Timer(
+                    label: "faas.invocation.duration",
+                    dimensions: [("function", record.function), ("status", record.status.rawValue)],
+                    factory: factory
+                )
+            )
+            handles[key] = made
+            return made
+        }
+        handles.invocations.increment()
+        let function = [("function", record.function)]
+        if record.status == .throttled {
+            Counter(label: "faas.throttles", dimensions: function, factory: factory).increment()
+            return
+        }
+        handles.duration.recordNanoseconds(Int64(record.durationMs * 1_000_000))
+        Timer(label: "faas.invocation.wait", dimensions: function, factory: factory)
+            .recordNanoseconds(Int64(record.waitMs * 1_000_000))
+        if record.cold, let initDuration = record.initDurationMs {
+            Counter(label: "faas.cold_starts", dimensions: function, factory: factory).increment()
+            Timer(label: "faas.invocation.init_duration", dimensions: function, factory: factory)
+                .recordNanoseconds(Int64(initDuration * 1_000_000))
+        }
+    }
+
+    /// Sets the gauges that describe the present: each pool's workers and waiting requests, and the log's backlog.
+    func update(pools: [WorkerPool], log: InvocationLog) {
+        for pool in pools {
+            let status = pool.status
+            let function = pool.function.name
+            for (state, count) in [("starting", status.starting), ("idle", status.idle), ("busy", status.busy)] {
+                Gauge(label: "faas.workers", dimensions: [("function", function), ("state", state)], factory: factory)
+                    .record(count)
+            }
+            Gauge(label: "faas.waiting_requests", dimensions: [("function", function)], factory: factory)
+                .record(status.waiting)
+        }
+        Gauge(label: "invoker.log.backlog", factory: factory).record(log.backlog)
+    }
+}
