@@ -224,3 +224,31 @@ enum ProcessTable {
         all().filter { $0.parent == parent && $0.state == "Z" }
     }
 }
+
+@Suite("Failing functions, end to end")
+struct FailingFunctionTests {
+    @Test("a function whose workers keep failing to start is backed off: callers get a fast 503 with the last error")
+    func circuitBreaker() async throws {
+        let environment = try TestEnvironment(functions: ["ghost": TestEnvironment.fixture("no-such-handler")])
+        defer { environment.remove() }
+        try await environment.withInvoker { client in
+            let first = try await client.execute(uri: "/function/ghost", method: .get)
+            #expect(first.status == .badGateway)
+            // Two failed starts in a row open the circuit for 100 ms: the next callers are turned away at once.
+            var backedOff: (status: HTTPResponse.Status, body: String, retryAfter: String?)?
+            for _ in 0..<5 where backedOff == nil {
+                let response = try await client.execute(uri: "/function/ghost", method: .get)
+                if response.status == .serviceUnavailable {
+                    backedOff = (response.status, String(buffer: response.body), response.headers[.retryAfter])
+                }
+            }
+            let rejection = try #require(backedOff)
+            #expect(rejection.body.contains("FunctionFailing") && rejection.body.contains("Runtime.HandlerNotFound"))
+            #expect(rejection.retryAfter != nil)
+            let status = try await client.execute(uri: "/system/functions", method: .get)
+            #expect(String(buffer: status.body).contains(#""spawned":"#))
+        }
+        let records = try await environment.records()
+        #expect(records.contains { $0.httpStatus == 503 && $0.errorType == "FunctionFailing" })
+    }
+}

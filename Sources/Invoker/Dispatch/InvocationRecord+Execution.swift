@@ -35,9 +35,9 @@ extension InvocationRecord {
         case .startFailed(let error):
             (status, errorType, errorMessage) = (.error, error.type, error.message)
         case .rejected(let error) where error.code == .functionFailing:
-            (status, errorType, errorMessage) = (.error, error.code.rawValue, error.message)
+            (status, errorType, errorMessage) = (.error, error.errorType, error.message)
         case .rejected(let error):
-            (status, errorType, errorMessage) = (.throttled, error.code.rawValue, error.message)
+            (status, errorType, errorMessage) = (.throttled, error.errorType, error.message)
         }
         self.init(
             id: id,

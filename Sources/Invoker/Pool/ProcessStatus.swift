@@ -14,16 +14,28 @@ enum ProcessStatus {
         field("VmRSS:", pid: pid)
     }
 
-    /// A `kB` field of `/proc/<pid>/status`.
-    private static func field(_ name: String, pid: Int32) -> Int? {
+    /// A `kB` field of `/proc/<pid>/status`, found by scanning the bytes (this runs once per invocation).
+    private static func field(_ name: StaticString, pid: Int32) -> Int? {
         let descriptor = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
         defer { close(descriptor) }
-        var buffer = [UInt8](repeating: 0, count: 2048)
-        let count = buffer.withUnsafeMutableBytes { read(descriptor, $0.baseAddress, $0.count) }
-        guard count > 0 else { return nil }
-        let text = String(decoding: buffer[..<count], as: UTF8.self)
-        guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name) }) else { return nil }
-        return line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap { Int($0) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 4096) { buffer -> Int? in
+            let count = read(descriptor, buffer.baseAddress, buffer.count)
+            guard count > 0 else { return nil }
+            let bytes = UnsafeBufferPointer(rebasing: buffer[..<count])
+            let key = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
+            guard let start = bytes.firstRange(of: key)?.upperBound else { return nil }
+            var value = 0
+            var seenDigit = false
+            for byte in bytes[start...] {
+                if byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") {
+                    value = value * 10 + Int(byte - UInt8(ascii: "0"))
+                    seenDigit = true
+                } else if seenDigit || byte == UInt8(ascii: "\n") {
+                    break
+                }
+            }
+            return seenDigit ? value : nil
+        }
     }
 }
