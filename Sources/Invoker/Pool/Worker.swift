@@ -45,6 +45,7 @@ final class Worker: Sendable {
         var exited = false
         var invocations = 0
         var killReason: KillReason?
+        var streamDeadline: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -121,6 +122,12 @@ final class Worker: Sendable {
             state.readyAt = now
             return now
         }
+    }
+
+    /// When the response the worker is streaming must be finished; nil when it is not streaming one.
+    var streamDeadline: ContinuousClock.Instant? {
+        get { state.withLock { $0.streamDeadline } }
+        set { state.withLock { $0.streamDeadline = newValue } }
     }
 
     /// Counts an invocation handed to the worker; returns how many it had before.
