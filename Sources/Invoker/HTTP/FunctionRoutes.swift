@@ -119,6 +119,8 @@ extension Request {
     func collectBody(upTo limit: Int) async throws -> ByteBuffer {
         do {
             return try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw InvokerError(.payloadTooLarge, "the request body is larger than the limit of \(limit) bytes")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw InvokerError(.payloadTooLarge, "the request body is larger than the limit of \(limit) bytes")
         }
