@@ -30,7 +30,11 @@ struct InvokeAPITests {
                 #expect(response.headers[.init("x-amz-function-error")!] == nil)
             }
             // The same handler over HTTP gets a Function URL event and decodes its body.
-            let http = try await client.execute(uri: "/greet", method: .post, body: ByteBuffer(string: #"{"name":"Bo"}"#))
+            let http = try await client.execute(
+                uri: "/greet",
+                method: .post,
+                body: ByteBuffer(string: #"{"name":"Bo"}"#)
+            )
             #expect(String(buffer: http.body) == #"{"greeting":"Hello, Bo!"}"#)
         }
         let records = try await environment.waitForRecords(count: names.count + 1)
@@ -43,18 +47,25 @@ struct InvokeAPITests {
         let environment = try TestEnvironment(functions: ["event": TestEnvironment.fixture("event")])
         defer { environment.remove() }
         try await environment.withInvoker { client in
-            let cases: [(name: String, headers: HTTPFields, body: String, status: HTTPResponse.Status, type: String)] = [
-                ("nope", [:], "{}", .notFound, "ResourceNotFoundException"),
-                ("event:v1", [:], "{}", .notFound, "ResourceNotFoundException"),
-                ("event?Qualifier=prod", [:], "{}", .notFound, "ResourceNotFoundException"),
-                ("event:v1?Qualifier=v2", [:], "{}", .badRequest, "InvalidParameterValueException"),
-                ("bad%20name", [:], "{}", .badRequest, "ValidationException"),
-                ("event", [.init("x-amz-invocation-type")!: "Sometimes"], "{}", .badRequest, "ValidationException"),
-                ("event", [.init("x-amz-log-type")!: "All"], "{}", .badRequest, "ValidationException"),
-                ("event", [:], "not json", .badRequest, "InvalidRequestContentException"),
-                ("event", [.init("x-amz-client-context")!: "%%%"], "{}", .badRequest, "InvalidRequestContentException"),
-                ("event", [.init("x-amz-invocation-type")!: "Event"], "{}", .badRequest, "InvalidRequestContentException"),
-            ]
+            let cases: [(name: String, headers: HTTPFields, body: String, status: HTTPResponse.Status, type: String)] =
+                [
+                    ("nope", [:], "{}", .notFound, "ResourceNotFoundException"),
+                    ("event:v1", [:], "{}", .notFound, "ResourceNotFoundException"),
+                    ("event?Qualifier=prod", [:], "{}", .notFound, "ResourceNotFoundException"),
+                    ("event:v1?Qualifier=v2", [:], "{}", .badRequest, "InvalidParameterValueException"),
+                    ("bad%20name", [:], "{}", .badRequest, "ValidationException"),
+                    ("event", [.init("x-amz-invocation-type")!: "Sometimes"], "{}", .badRequest, "ValidationException"),
+                    ("event", [.init("x-amz-log-type")!: "All"], "{}", .badRequest, "ValidationException"),
+                    ("event", [:], "not json", .badRequest, "InvalidRequestContentException"),
+                    (
+                        "event", [.init("x-amz-client-context")!: "%%%"], "{}", .badRequest,
+                        "InvalidRequestContentException"
+                    ),
+                    (
+                        "event", [.init("x-amz-invocation-type")!: "Event"], "{}", .badRequest,
+                        "InvalidRequestContentException"
+                    ),
+                ]
             for item in cases {
                 let response = try await client.invoke(item.name, headers: item.headers, body: item.body)
                 #expect(response.status == item.status, "\(item.name) \(item.headers)")
@@ -118,7 +129,10 @@ struct InvokeAPITests {
             // A response over 6 MB fails the invocation, as on Lambda.
             let large = try await client.invoke("large", body: #"{"bytes":6291457}"#)
             #expect(large.headers[.init("x-amz-function-error")!] == "Unhandled")
-            #expect(try JSONDecoder().decode(ErrorDocument.self, from: large.body).errorType == "Function.ResponseSizeTooLarge")
+            #expect(
+                try JSONDecoder().decode(ErrorDocument.self, from: large.body).errorType
+                    == "Function.ResponseSizeTooLarge"
+            )
             let fits = try await client.invoke("large", body: #"{"bytes":6291456}"#)
             #expect(fits.headers[.init("x-amz-function-error")!] == nil && fits.body.readableBytes == 6_291_456)
         }

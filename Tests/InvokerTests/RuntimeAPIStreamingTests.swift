@@ -43,7 +43,12 @@ struct RuntimeAPIStreamingTests {
         #expect(try await client.receive().status == .accepted)
 
         // The invocation is answered: streaming to it again is an unknown id.
-        try await client.send(.POST, "/2018-06-01/runtime/invocation/s-1/response", headers: Self.streaming, chunks: ["x"])
+        try await client.send(
+            .POST,
+            "/2018-06-01/runtime/invocation/s-1/response",
+            headers: Self.streaming,
+            chunks: ["x"]
+        )
         let again = try await client.receive()
         #expect(again.status == .badRequest && again.body.contains("InvalidRequestID"))
         try await client.close()
@@ -90,7 +95,12 @@ struct RuntimeAPIStreamingTests {
         try await client.send(.GET, "/2018-06-01/runtime/invocation/next")
         async let reply = connection.invoke(Self.invocation("s-3"))
         #expect(try await client.receive().status == .ok)
-        try await client.sendHead(.POST, "/2018-06-01/runtime/invocation/s-3/response", headers: Self.streaming, chunked: true)
+        try await client.sendHead(
+            .POST,
+            "/2018-06-01/runtime/invocation/s-3/response",
+            headers: Self.streaming,
+            chunked: true
+        )
         guard case .stream(let stream) = try await reply else {
             Issue.record("expected a stream")
             return
@@ -116,7 +126,9 @@ struct RuntimeAPIStreamingTests {
             headers: ["Content-Length": String(RuntimeAPIConnection.maxPayloadBytes + 1)],
             chunked: false
         )
-        try await client.sendChunk(ByteBuffer(repeating: UInt8(ascii: "x"), count: RuntimeAPIConnection.maxPayloadBytes + 1))
+        try await client.sendChunk(
+            ByteBuffer(repeating: UInt8(ascii: "x"), count: RuntimeAPIConnection.maxPayloadBytes + 1)
+        )
         try await client.sendEnd()
         let refused = try await client.receive()
         #expect(refused.status == .payloadTooLarge && refused.body.contains("RequestEntityTooLarge"))
@@ -147,7 +159,8 @@ struct RuntimeAPIStreamingTests {
     }
 
     private static func connect() async throws -> (RuntimeAPIConnection, RawHTTPClient) {
-        let connection = try await RuntimeAPIConnection.listen(on: MultiThreadedEventLoopGroup.singleton.next()) { _ in }
+        let connection = try await RuntimeAPIConnection.listen(on: MultiThreadedEventLoopGroup.singleton.next()) { _ in
+        }
         let port = try #require(connection.environment["AWS_LAMBDA_RUNTIME_API"]?.split(separator: ":").last)
         return (connection, try await RawHTTPClient(port: Int(port)!))
     }

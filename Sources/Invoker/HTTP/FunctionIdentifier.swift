@@ -50,7 +50,8 @@ struct FunctionIdentifier: Sendable, Equatable {
 
     /// `$LATEST`, or 1–128 letters, digits, `-` and `_` (a version number or an alias).
     private static func isValidQualifier(_ qualifier: String) -> Bool {
-        qualifier == latest || ((1...128).contains(qualifier.utf8.count) && qualifier.utf8.allSatisfy { $0.isNameCharacter })
+        qualifier == latest
+            || ((1...128).contains(qualifier.utf8.count) && qualifier.utf8.allSatisfy { $0.isNameCharacter })
     }
 }
 

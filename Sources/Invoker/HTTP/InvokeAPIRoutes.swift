@@ -7,8 +7,7 @@ import NIOFoundationCompat
 /// as its event, unchanged, and the caller gets its result the way AWS SDKs and the AWS CLI expect.
 ///
 /// ```console
-/// $ aws lambda invoke --endpoint-url http://127.0.0.1:8080 --function-name greet \
-///     --cli-binary-format raw-in-base64-out --payload '{"name":"Ada"}' out.json
+/// $ aws lambda invoke --endpoint-url http://127.0.0.1:8080 --function-name greet --payload '{"name":"Ada"}' out.json
 /// ```
 ///
 /// `RequestResponse` answers 200 with the result, or 200 with `X-Amz-Function-Error: Unhandled` and the error
@@ -35,7 +34,8 @@ struct InvokeAPIRoutes: Sendable {
         }
     }
 
-    private func invoke(_ request: Request, context: InvokerRequestContext, requestID: String) async throws -> Response {
+    private func invoke(_ request: Request, context: InvokerRequestContext, requestID: String) async throws -> Response
+    {
         let call = try InvokeAPIRequest(request, parameter: try context.parameters.require("name"))
         guard call.function.qualifier == nil || call.function.qualifier == FunctionIdentifier.latest,
             let pool = try? dispatcher.pool(named: call.function.name)
@@ -76,7 +76,12 @@ struct InvokeAPIRoutes: Sendable {
         ) { id, execution in
             var response = Self.response(execution, requestID: id, timeout: function.timeout)
             if call.tailLog, response.status == .ok {
-                let tail = LogTail(requestID: id, execution: execution, memoryMB: function.memoryMB, timeout: function.timeout)
+                let tail = LogTail(
+                    requestID: id,
+                    execution: execution,
+                    memoryMB: function.memoryMB,
+                    timeout: function.timeout
+                )
                 response.headers[.init("x-amz-log-result")!] = tail.encoded
             }
             return (response, response.status.code)

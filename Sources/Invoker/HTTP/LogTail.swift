@@ -35,7 +35,8 @@ struct LogTail: Sendable {
         var status = ""
         switch execution.outcome {
         case .timedOut:
-            text += "\(Self.timestamp(endedAt)) \(requestID) Task timed out after \(Execution.seconds(timeout)) seconds\n"
+            text +=
+                "\(Self.timestamp(endedAt)) \(requestID) Task timed out after \(Execution.seconds(timeout)) seconds\n"
             status = "Status: timeout\t"
         case .crashed(let exit):
             text += "RequestId: \(requestID) Error: Runtime exited with error: \(exit)\nRuntime.ExitError\n"
