@@ -227,7 +227,7 @@ struct InvokeAPITests {
                         try await client.executeConcurrently(
                             uri: "/2015-03-31/functions/sleep/invocations",
                             method: .post,
-                            body: ByteBuffer(string: #"{"ms":700}"#)
+                            body: ByteBuffer(string: #"{"ms":1500}"#)
                         )
                     }
                 }

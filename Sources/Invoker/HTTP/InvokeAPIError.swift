@@ -68,6 +68,7 @@ struct InvokeAPIError: Error, Sendable {
         }
     }
 
+    /// An error named `type` with `status` and `message`, and optionally `Retry-After` and a throttling reason.
     init(type: String, status: HTTPResponse.Status, message: String, retryAfter: Int? = nil, reason: String? = nil) {
         self.type = type
         self.status = status

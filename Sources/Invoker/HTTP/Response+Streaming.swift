@@ -19,7 +19,7 @@ extension Response {
         var status = HTTPResponse.Status.ok
         var fields = HTTPFields()
         var pending = ByteBuffer()
-        if reply.stream.contentType == httpIntegrationContentType {
+        if reply.stream.contentType?.hasPrefix(httpIntegrationContentType) == true {
             while pending.readableBytes < maxPreludeBytes, let chunk = await reply.stream.next() {
                 pending.writeImmutableBuffer(chunk)
                 if let prelude = Self.takePrelude(from: &pending) {
