@@ -4,6 +4,7 @@ and install the Python example's runtime client (see the README, "Coming from AW
 
 import json
 import os
+import queue
 import re
 import shutil
 import signal
@@ -145,22 +146,25 @@ def invoker():
         stderr=stderr,
         text=True,
     )
+    # Read its output on a thread (so a full pipe never blocks it), and wait for the line with its address.
+    lines = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in process.stdout] + [lines.put(None)], daemon=True).start()
     url = None
     deadline = time.monotonic() + 120
-    for line in process.stdout:
+    while url is None and time.monotonic() < deadline:
+        try:
+            line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+        except queue.Empty:
+            break
+        if line is None:
+            break
         match = SERVING.match(line.strip())
-        if match:
-            url = match.group(1)
-            break
-        if time.monotonic() > deadline:
-            break
+        url = match.group(1) if match else None
     if url is None:
         process.kill()
         process.wait()
         stderr.close()
         pytest.exit(f"the invoker did not start:\n{(directory / 'invoker.stderr').read_text()}", returncode=2)
-    # Keep reading its output, so a full pipe never blocks it.
-    threading.Thread(target=lambda: [None for _ in process.stdout], daemon=True).start()
     yield Invoker(process, url, database, bin_path)
     process.send_signal(signal.SIGTERM)
     try:
