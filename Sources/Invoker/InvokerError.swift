@@ -30,11 +30,14 @@ struct InvokerError: Error, Sendable, CustomStringConvertible {
     var code: Code
     /// What went wrong, for the user; never internal details or secrets.
     var message: String
+    /// The function's own error behind this one, if any: the last failure of a function that keeps failing.
+    var cause: FunctionError?
 
     /// Creates an error.
-    init(_ code: Code, _ message: String) {
+    init(_ code: Code, _ message: String, cause: FunctionError? = nil) {
         self.code = code
         self.message = message
+        self.cause = cause
     }
 
     var description: String { message }

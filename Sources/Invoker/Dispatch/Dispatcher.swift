@@ -32,6 +32,9 @@ struct Dispatcher: Sendable {
 
     /// Runs one invocation of `pool`'s function and records it. `respond` turns the outcome into what the caller
     /// receives and reports the HTTP status the caller got (nil for callers that are not HTTP requests).
+    ///
+    /// A response the worker streams is read whole (up to 6 MB) before `respond` sees it, unless `relayStreams` is
+    /// true: then `respond` gets it as `.streaming` to relay, and the record is written when the stream ends.
     func invoke<Response>(
         _ pool: WorkerPool,
         id: String? = nil,
@@ -39,7 +42,8 @@ struct Dispatcher: Sendable {
         trigger: InvocationRecord.Trigger,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
-        respond: (_ id: String, _ execution: Execution) -> (response: Response, httpStatus: Int?)
+        relayStreams: Bool = false,
+        respond: (_ id: String, _ execution: Execution) async -> (response: Response, httpStatus: Int?)
     ) async -> Response {
         let id = id ?? ids.next()
         let startedAt = Date()
@@ -52,29 +56,39 @@ struct Dispatcher: Sendable {
             clientContext: clientContext,
             cognitoIdentity: cognitoIdentity
         )
-        let execution = await pool.invoke(invocation, timeout: pool.function.timeout)
-        let (response, httpStatus) = respond(id, execution)
-        let record = InvocationRecord(
-            id: id,
-            function: pool.function.name,
-            trigger: trigger,
-            startedAt: startedAt,
-            endedAt: Date(),
-            execution: execution,
-            timeout: pool.function.timeout,
-            requestBytes: payload.readableBytes,
-            httpStatus: httpStatus
-        )
-        log.append(record)
-        metrics.record(record)
-        logger.debug(
-            "invocation",
-            metadata: [
-                LogKey.invocation: "\(id)", LogKey.function: "\(record.function)",
-                "invocation.status": "\(record.status)", "invocation.trigger": "\(trigger)",
-                "invocation.duration_ms": "\(record.durationMs)",
-            ]
-        )
+        var execution = await pool.invoke(invocation, timeout: pool.function.timeout)
+        if case .streaming(let reply) = execution.outcome, !relayStreams {
+            execution = await reply.collect(upTo: RuntimeAPIConnection.maxPayloadBytes)
+        }
+        let (response, httpStatus) = await respond(id, execution)
+        let record = { @Sendable (execution: Execution) in
+            let record = InvocationRecord(
+                id: id,
+                function: pool.function.name,
+                trigger: trigger,
+                startedAt: startedAt,
+                endedAt: Date(),
+                execution: execution,
+                timeout: pool.function.timeout,
+                requestBytes: payload.readableBytes,
+                httpStatus: httpStatus
+            )
+            log.append(record)
+            metrics.record(record)
+            logger.debug(
+                "invocation",
+                metadata: [
+                    LogKey.invocation: "\(id)", LogKey.function: "\(record.function)",
+                    "invocation.status": "\(record.status)", "invocation.trigger": "\(trigger)",
+                    "invocation.duration_ms": "\(record.durationMs)",
+                ]
+            )
+        }
+        if case .streaming(let reply) = execution.outcome {
+            reply.whenFinished(record)
+        } else {
+            record(execution)
+        }
         return response
     }
 

@@ -21,6 +21,12 @@ extension InvocationRecord {
         switch execution.outcome {
         case .replied(.response(let body)):
             responseBytes = body.readableBytes
+        case .streamed(let bytes):
+            responseBytes = bytes
+        case .replied(.stream(let stream)):
+            responseBytes = stream.totalBytes
+        case .streaming(let reply):
+            responseBytes = reply.stream.totalBytes
         case .replied(.error(let error)):
             (status, errorType, errorMessage) = (.error, error.type, error.message)
             responseBytes = error.body.readableBytes

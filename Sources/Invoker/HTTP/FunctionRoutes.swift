@@ -77,8 +77,16 @@ struct FunctionRoutes: Sendable {
             epochMs: CLFTime.nowEpochMs()
         )
         let payload = try ByteBuffer(bytes: JSONEncoder().encode(event))
-        return await dispatcher.invoke(pool, id: id, payload: payload, trigger: .http) { id, execution in
-            let response = Response(execution: execution, invocationID: id, timeout: pool.function.timeout)
+        return await dispatcher.invoke(pool, id: id, payload: payload, trigger: .http, relayStreams: true) {
+            id,
+            execution in
+            let timeout = pool.function.timeout
+            let response =
+                if case .streaming(let reply) = execution.outcome {
+                    await Response.streaming(reply, invocationID: id, timeout: timeout)
+                } else {
+                    Response(execution: execution, invocationID: id, timeout: timeout)
+                }
             return (response, response.status.code)
         }
     }
@@ -111,6 +119,8 @@ extension Request {
     func collectBody(upTo limit: Int) async throws -> ByteBuffer {
         do {
             return try await body.collect(upTo: limit)
+        } catch is NIOTooManyBytesError {
+            throw InvokerError(.payloadTooLarge, "the request body is larger than the limit of \(limit) bytes")
         } catch let error as HTTPError where error.status == .contentTooLarge {
             throw InvokerError(.payloadTooLarge, "the request body is larger than the limit of \(limit) bytes")
         }

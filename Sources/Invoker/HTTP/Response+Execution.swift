@@ -36,6 +36,8 @@ extension Response {
         case .rejected(let error):
             self = .json(ErrorDocument(errorType: error.errorType, errorMessage: error.message), status: error.status)
             if error.code == .throttled || error.code == .functionFailing { headers[.retryAfter] = "1" }
+        case .replied(.stream), .streaming, .streamed:
+            preconditionFailure("streamed responses are relayed by Response.streaming: \(execution.outcome)")
         }
         headers[.init("x-amzn-RequestId")!] = invocationID
     }

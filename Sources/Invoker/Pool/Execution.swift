@@ -4,6 +4,10 @@ struct Execution: Sendable {
     enum Outcome: Sendable {
         /// The worker replied (with a response or a function error).
         case replied(WorkerReply)
+        /// The worker is streaming its response: the caller relays it, then the reply says how the invocation ended.
+        case streaming(StreamedReply)
+        /// The worker streamed its whole response, this many bytes, to the caller.
+        case streamed(bytes: Int)
         /// The invocation ran past its timeout; the worker was killed.
         case timedOut
         /// The worker process ended during the invocation.

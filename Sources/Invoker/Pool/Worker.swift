@@ -45,6 +45,7 @@ final class Worker: Sendable {
         var exited = false
         var invocations = 0
         var killReason: KillReason?
+        var streamDeadline: ContinuousClock.Instant?
     }
 
     private let state = Mutex(State())
@@ -123,6 +124,12 @@ final class Worker: Sendable {
         }
     }
 
+    /// When the response the worker is streaming must be finished; nil when it is not streaming one.
+    var streamDeadline: ContinuousClock.Instant? {
+        get { state.withLock { $0.streamDeadline } }
+        set { state.withLock { $0.streamDeadline = newValue } }
+    }
+
     /// Counts an invocation handed to the worker; returns how many it had before.
     func countInvocation() -> Int {
         state.withLock { state in
@@ -141,18 +148,15 @@ final class Worker: Sendable {
         var options = PlatformOptions()
         options.processGroupID = 0
         var limits = launch.limits
-        if case .isolated(let uid) = identity {
-            options.userID = uid
-            options.groupID = gid_t(uid)
-            options.supplementaryGroups = []
-        } else {
+        if case .inherited = identity {
             // The process count is per user: without a user of its own, a limit would count the invoker's processes.
             limits.processes = nil
         }
         let output = FileDescriptor(rawValue: pipeWriteEnd)
         let exit: WorkerExit
         do {
-            let (executable, arguments) = try limits.wrapping(launch.executable, launch.arguments)
+            let (limited, limitedArguments) = try limits.wrapping(launch.executable, launch.arguments)
+            let (executable, arguments) = try identity.wrapping(limited, limitedArguments)
             let result = try await Subprocess.run(
                 .path(FilePath(executable)),
                 arguments: Arguments(arguments),

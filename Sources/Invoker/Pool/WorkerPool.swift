@@ -111,12 +111,20 @@ final class WorkerPool: Service, Sendable {
         }
         execution.outcome = await run(invocation, on: worker, until: started + timeout)
         execution.ran = .now - started
+        if case .replied(.stream(let stream)) = execution.outcome {
+            return streaming(stream, execution: execution, on: worker, startedAt: started, deadline: started + timeout)
+        }
         if case .replied = execution.outcome {
-            state.withLock { $0.machine.invocationAnswered(runTime: execution.ran) }
+            invocationAnswered(runTime: execution.ran)
         }
         execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
         execution.log = await worker.output.take()
         return execution
+    }
+
+    /// Tells the scaling state machine how long an answered invocation ran.
+    func invocationAnswered(runTime: Duration) {
+        state.withLock { $0.machine.invocationAnswered(runTime: runTime) }
     }
 
     /// The live state of the pool, for status displays.
@@ -206,7 +214,8 @@ final class WorkerPool: Service, Sendable {
             return InvokerError(
                 .functionFailing,
                 "function \"\(function.name)\" keeps failing and is backing off for"
-                    + " \(Execution.seconds(retryIn)) seconds; last error: \(error.type): \(error.message)"
+                    + " \(Execution.seconds(retryIn)) seconds; last error: \(error.type): \(error.message)",
+                cause: error
             )
         }
     }
@@ -338,6 +347,7 @@ final class WorkerPool: Service, Sendable {
             self.spawn(spawn)
             for worker in retire { worker.stop() }
             enforceMemoryLimit(on: workers)
+            enforceStreamDeadlines(on: workers)
         }
     }
 

@@ -8,6 +8,8 @@ enum WorkerReply: Sendable {
     case response(ByteBuffer)
     /// The function threw: the error as the worker reported it.
     case error(FunctionError)
+    /// The worker streams its response (`Lambda-Runtime-Function-Response-Mode: streaming`).
+    case stream(ResponseStream)
 }
 
 /// An error reported by a worker, in the Runtime API's `{"errorType","errorMessage"}` shape.
@@ -24,6 +26,14 @@ struct FunctionError: Error, Sendable, Equatable {
         self.type = type
         self.message = message
         self.body = ByteBuffer(bytes: Array(ErrorDocument(errorType: type, errorMessage: message).json.utf8))
+    }
+
+    /// The error of a response larger than `limit` bytes, as Lambda reports it.
+    static func responseTooLarge(limit: Int) -> Self {
+        Self(
+            type: "Function.ResponseSizeTooLarge",
+            message: "Response payload size exceeded maximum allowed payload size (\(limit) bytes)."
+        )
     }
 
     /// Reads an error document posted by a worker; `headerType` is `Lambda-Runtime-Function-Error-Type`.

@@ -18,6 +18,7 @@ final class RuntimeAPIConnection: WorkerConnection {
         var parked: NextRequest?
         var queued: (invocation: Invocation, continuation: CheckedContinuation<WorkerReply, any Error>)?
         var inFlight: (id: String, continuation: CheckedContinuation<WorkerReply, any Error>)?
+        var streaming: ResponseStream?
         var exit: WorkerExit?
     }
 
@@ -98,18 +99,20 @@ final class RuntimeAPIConnection: WorkerConnection {
     }
 
     func close(exit: WorkerExit) {
-        let (channel, pending) = state.withLock { state in
+        let (channel, pending, stream) = state.withLock { state in
             state.exit = exit
             state.parked = nil
             let pending = [state.queued?.continuation, state.inFlight?.continuation].compactMap { $0 }
             state.queued = nil
             state.inFlight = nil
-            return (state.serverChannel, pending)
+            defer { state.streaming = nil }
+            return (state.serverChannel, pending, state.streaming)
         }
         channel?.close(promise: nil)
         for continuation in pending {
             continuation.resume(throwing: WorkerGone(exit: exit))
         }
+        stream?.end(.workerGone(exit))
     }
 
     // MARK: Called by the handler, on the worker's event loop
@@ -120,15 +123,27 @@ final class RuntimeAPIConnection: WorkerConnection {
             case deliver(Invocation)
             case parked(abandoned: CheckedContinuation<WorkerReply, any Error>?)
         }
-        let action = state.withLock { state -> Action in
+        let (action, unfinished) = state.withLock { state -> (Action, ResponseStream?) in
+            defer { state.streaming = nil }
             if let (invocation, continuation) = state.queued {
                 state.queued = nil
                 state.inFlight = (invocation.id, continuation)
-                return .deliver(invocation)
+                return (.deliver(invocation), state.streaming)
             }
             state.parked = request
             defer { state.inFlight = nil }
-            return .parked(abandoned: state.inFlight?.continuation)
+            return (.parked(abandoned: state.inFlight?.continuation), state.streaming)
+        }
+        if let unfinished {
+            onEvent(.replied)
+            unfinished.end(
+                .error(
+                    FunctionError(
+                        type: "Runtime.TruncatedResponse",
+                        message: "the worker asked for its next invocation before finishing its streamed response"
+                    )
+                )
+            )
         }
         switch action {
         case .deliver(let invocation):
@@ -165,6 +180,37 @@ final class RuntimeAPIConnection: WorkerConnection {
         onEvent(.replied)
         continuation.resume(returning: reply)
         return true
+    }
+
+    /// The worker starts streaming its response to invocation `id`: the invocation gets the stream as its reply.
+    /// Returns nil when `id` is not the invocation in flight. `resumeReading` restarts reading the worker's
+    /// connection after the stream paused it.
+    func beginStream(
+        id: String,
+        contentType: String?,
+        resumeReading: @escaping @Sendable () -> Void
+    ) -> ResponseStream? {
+        let stream = ResponseStream(contentType: contentType, resumeReading: resumeReading)
+        let continuation = state.withLock { state -> CheckedContinuation<WorkerReply, any Error>? in
+            guard let inFlight = state.inFlight, inFlight.id == id else { return nil }
+            state.inFlight = nil
+            state.streaming = stream
+            return inFlight.continuation
+        }
+        guard let continuation else { return nil }
+        continuation.resume(returning: .stream(stream))
+        return stream
+    }
+
+    /// The worker finished streaming: its output up to now belongs to the invocation, then the stream ends.
+    func endStream(_ stream: ResponseStream, _ ending: ResponseStream.Ending) {
+        let current = state.withLock { state -> Bool in
+            guard state.streaming === stream else { return false }
+            state.streaming = nil
+            return true
+        }
+        if current { onEvent(.replied) }
+        stream.end(ending)
     }
 
     /// The worker reported that it could not initialise.

@@ -12,6 +12,9 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
     private var body: ByteBuffer?
     private var tooLarge = false
     private var parked: NextRequest?
+    /// The request streams a response (`Lambda-Runtime-Function-Response-Mode: streaming`): the invocation id and
+    /// its stream, or no stream when the id was not the invocation in flight.
+    private var streaming: (id: String, stream: ResponseStream?)?
 
     init(connection: RuntimeAPIConnection) {
         self.connection = connection
@@ -23,6 +26,22 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             self.head = head
             self.body = nil
             self.tooLarge = false
+            self.streaming = Self.streamedResponseID(head).map { id in
+                (id, beginStream(id: id, head: head, context: context))
+            }
+        case .body(let chunk) where streaming != nil:
+            if let stream = streaming?.stream, !stream.append(chunk) {
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            }
+        case .end(let trailers) where streaming != nil:
+            let (id, stream) = streaming!
+            let keepAlive = head?.isKeepAlive ?? false
+            (self.head, self.streaming) = (nil, nil)
+            guard let stream else {
+                return rejectUnknownID(context, keepAlive, id: id)
+            }
+            connection.endStream(stream, Self.ending(trailers: trailers))
+            accepted(context, keepAlive)
         case .body(var chunk):
             guard !tooLarge else { return }
             if (body?.readableBytes ?? 0) + chunk.readableBytes > RuntimeAPIConnection.maxPayloadBytes {
@@ -65,10 +84,13 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
         case (.POST, 3, "invocation", "response"):
             guard !tooLarge else {
+                // Like Lambda, the invocation fails; the worker learns why from the 413.
+                let limit = RuntimeAPIConnection.maxPayloadBytes
+                _ = connection.complete(id: String(parts[1]), with: .error(.responseTooLarge(limit: limit)))
                 return reject(
                     .payloadTooLarge,
                     "RequestEntityTooLarge",
-                    "the response is larger than \(RuntimeAPIConnection.maxPayloadBytes) bytes",
+                    "Exceeded maximum allowed payload size (\(limit) bytes).",
                     context,
                     keepAlive
                 )
@@ -101,13 +123,26 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         if connection.complete(id: id, with: reply) {
             accepted(context, keepAlive)
         } else {
-            reject(
-                .badRequest,
-                "InvalidRequestID",
-                "invalid request id \(id): unknown or already answered",
-                context,
-                keepAlive
-            )
+            rejectUnknownID(context, keepAlive, id: id)
+        }
+    }
+
+    private func rejectUnknownID(_ context: ChannelHandlerContext, _ keepAlive: Bool, id: String) {
+        reject(
+            .badRequest,
+            "InvalidRequestID",
+            "invalid request id \(id): unknown or already answered",
+            context,
+            keepAlive
+        )
+    }
+
+    /// Starts relaying a streamed response to invocation `id`; nil when `id` is not the invocation in flight.
+    private func beginStream(id: String, head: HTTPRequestHead, context: ChannelHandlerContext) -> ResponseStream? {
+        parked = nil
+        let channel = context.channel
+        return connection.beginStream(id: id, contentType: head.headers.first(name: "content-type")) {
+            channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
     }
 

@@ -1,0 +1,141 @@
+import NIOCore
+import Synchronization
+
+/// An invocation whose worker streams its response: the pool hands it out as soon as the stream starts, and the
+/// caller relays it (``relay(_:)``) or buffers it (``collect(upTo:)``). When the stream has ended, ``finish()``
+/// completes the invocation's ``Execution`` (duration, captured output, how it ended) and tells whoever waits for it.
+///
+/// ```swift
+/// if case .streaming(let reply) = execution.outcome {
+///     let final = await reply.relay { chunk in try await writer.write(chunk) }
+/// }
+/// ```
+final class StreamedReply: Sendable {
+    /// The chunks, as the worker sends them.
+    let stream: ResponseStream
+
+    private struct State {
+        var finished: Execution?
+        var finishing = false
+        var waiters: [CheckedContinuation<Execution, Never>] = []
+        var callbacks: [@Sendable (Execution) -> Void] = []
+    }
+
+    private let state = Mutex(State())
+    private let started: Execution
+    private let startedAt: ContinuousClock.Instant
+    private let worker: Worker
+    private let pool: WorkerPool
+
+    /// The streamed reply `stream` of `worker`, whose invocation started at `startedAt` and has so far gone as
+    /// `execution` says.
+    init(
+        stream: ResponseStream,
+        execution: Execution,
+        startedAt: ContinuousClock.Instant,
+        worker: Worker,
+        pool: WorkerPool
+    ) {
+        self.stream = stream
+        self.started = execution
+        self.startedAt = startedAt
+        self.worker = worker
+        self.pool = pool
+    }
+
+    /// Passes every chunk to `write` until the stream ends, and returns how the invocation ended. When `write`
+    /// throws (the caller went away), the rest of the stream is drained unread, so the worker can finish.
+    func relay(_ write: (ByteBuffer) async throws -> Void) async -> Execution {
+        var writing = true
+        while let chunk = await stream.next() {
+            guard writing else { continue }
+            do { try await write(chunk) } catch { writing = false }
+        }
+        return await finish()
+    }
+
+    /// Reads the whole response into one buffer, as the Invoke API and the queue need it, and returns how the
+    /// invocation ended. A response larger than `limit` fails with `Function.ResponseSizeTooLarge`.
+    func collect(upTo limit: Int) async -> Execution {
+        var body = ByteBuffer()
+        var bytes = 0
+        _ = await relay { chunk in
+            bytes += chunk.readableBytes
+            if bytes <= limit { body.writeImmutableBuffer(chunk) }
+        }
+        var execution = await finish()
+        if case .streamed = execution.outcome {
+            execution.outcome =
+                bytes > limit ? .replied(.error(.responseTooLarge(limit: limit))) : .replied(.response(body))
+        }
+        return execution
+    }
+
+    /// Completes the invocation once the stream has ended (or at once, when the consumer was cancelled: then the
+    /// worker is stopped, as its state is unknown), and returns how it ended. Safe to call more than once.
+    func finish() async -> Execution {
+        let first = state.withLock { state -> Bool in
+            defer { state.finishing = true }
+            return !state.finishing
+        }
+        guard first else {
+            return await withCheckedContinuation { continuation in
+                let finished = state.withLock { state -> Execution? in
+                    if state.finished == nil { state.waiters.append(continuation) }
+                    return state.finished
+                }
+                if let finished { continuation.resume(returning: finished) }
+            }
+        }
+        let execution = await complete()
+        let (waiters, callbacks) = state.withLock { state in
+            state.finished = execution
+            defer { (state.waiters, state.callbacks) = ([], []) }
+            return (state.waiters, state.callbacks)
+        }
+        for waiter in waiters { waiter.resume(returning: execution) }
+        for callback in callbacks { callback(execution) }
+        return execution
+    }
+
+    /// Calls `body` with the finished invocation: when it finishes, or at once if it has.
+    func whenFinished(_ body: @escaping @Sendable (Execution) -> Void) {
+        let finished = state.withLock { state -> Execution? in
+            if state.finished == nil { state.callbacks.append(body) }
+            return state.finished
+        }
+        if let finished { body(finished) }
+    }
+
+    private func complete() async -> Execution {
+        var execution = started
+        switch stream.ending {
+        case .complete:
+            execution.outcome = .streamed(bytes: stream.totalBytes)
+        case .error(let error):
+            execution.outcome = .replied(.error(error))
+        case .workerGone(let exit):
+            switch worker.killReason {
+            case .timeout: execution.outcome = .timedOut
+            case .memory(let usedKB): execution.outcome = .outOfMemory(usedKB: usedKB, limitMB: pool.function.memoryMB)
+            case .stopped, nil: execution.outcome = .crashed(exit)
+            }
+        case nil:
+            worker.kill(.stopped)
+            execution.outcome = .crashed(.signaled(9))
+        }
+        execution.ran = .now - startedAt
+        pool.streamEnded(on: worker, ran: execution.ran, answered: stream.ending.map { !$0.isWorkerGone } ?? false)
+        execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
+        execution.log = await worker.output.take()
+        return execution
+    }
+}
+
+extension ResponseStream.Ending {
+    /// Whether the worker process ended before the stream did.
+    fileprivate var isWorkerGone: Bool {
+        if case .workerGone = self { return true }
+        return false
+    }
+}
