@@ -24,6 +24,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The invocation log's SQLite file (default: .invoker/invocations.sqlite beside the manifest).")
     var db: String?
 
+    @Option(help: "The queue's SQLite file (default: .invoker/queue.sqlite beside the manifest).")
+    var queueDb: String?
+
     @Option(help: "The worker binary for Swift functions (default: Functions beside invoker, rebuilt when stale).")
     var functionsBinary: String?
 
@@ -56,6 +59,7 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.manifestPath = manifest
         configuration.databasePath = db
+        configuration.queueDatabasePath = queueDb
         configuration.functionsBinary = functionsBinary
         if let retainDays {
             guard retainDays >= 0 else { throw ValidationError("--retain-days must be 0 or more, got \(retainDays)") }

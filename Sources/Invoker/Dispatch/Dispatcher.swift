@@ -26,7 +26,8 @@ struct Dispatcher: Sendable {
     }
 
     /// Runs one invocation of `pool`'s function and records it. `respond` turns the outcome into what the caller
-    /// receives and reports the HTTP status the caller got (nil for callers that are not HTTP requests).
+    /// receives and reports the HTTP status the caller got (nil for callers that are not HTTP requests). Queue
+    /// invocations name the (first) message they deliver and its delivery attempt, for the record.
     func invoke<Response>(
         _ pool: WorkerPool,
         id: String? = nil,
@@ -34,6 +35,8 @@ struct Dispatcher: Sendable {
         trigger: InvocationRecord.Trigger,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
+        queueMessageID: String? = nil,
+        attempt: Int? = nil,
         respond: (_ id: String, _ execution: Execution) -> (response: Response, httpStatus: Int?)
     ) async -> Response {
         let id = id ?? ids.next()
@@ -49,19 +52,20 @@ struct Dispatcher: Sendable {
         )
         let execution = await pool.invoke(invocation, timeout: pool.function.timeout)
         let (response, httpStatus) = respond(id, execution)
-        log.append(
-            InvocationRecord(
-                id: id,
-                function: pool.function.name,
-                trigger: trigger,
-                startedAt: startedAt,
-                endedAt: Date(),
-                execution: execution,
-                timeout: pool.function.timeout,
-                requestBytes: payload.readableBytes,
-                httpStatus: httpStatus
-            )
+        var record = InvocationRecord(
+            id: id,
+            function: pool.function.name,
+            trigger: trigger,
+            startedAt: startedAt,
+            endedAt: Date(),
+            execution: execution,
+            timeout: pool.function.timeout,
+            requestBytes: payload.readableBytes,
+            httpStatus: httpStatus
         )
+        record.queueMessageId = queueMessageID
+        record.attempt = attempt
+        log.append(record)
         return response
     }
 

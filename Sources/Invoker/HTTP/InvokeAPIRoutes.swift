@@ -11,6 +11,8 @@ struct InvokeAPIRoutes: Sendable {
 
     /// Runs and records the invocations.
     let dispatcher: Dispatcher
+    /// Queues `Event` invocations; nil turns them away.
+    var asyncInvocations: AsyncInvocations? = nil
 
     /// Adds the route to `router`.
     func register(on router: Router<InvokerRequestContext>) {
@@ -39,10 +41,12 @@ struct InvokeAPIRoutes: Sendable {
             return Response(status: .noContent, headers: Self.headers(requestID: dispatcher.ids.next()))
         case "RequestResponse":
             break
+        case "Event" where asyncInvocations != nil:
+            return try await queueEvent(payload, of: name)
         default:
             throw InvokerError(
                 .invalidRequest,
-                "X-Amz-Invocation-Type \"\(invocationType)\" is not supported; use RequestResponse or DryRun"
+                "X-Amz-Invocation-Type \"\(invocationType)\" is not supported; use RequestResponse, Event or DryRun"
             )
         }
         let trigger: InvocationRecord.Trigger =

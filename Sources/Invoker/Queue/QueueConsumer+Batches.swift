@@ -1,0 +1,39 @@
+import Foundation
+import NIOCore
+import Runtime
+
+extension QueueConsumer {
+    /// Invokes the function with `batch` as an SQS event and settles the messages by its outcome; the record names
+    /// the first message and its delivery attempt.
+    func deliver(_ batch: [QueueMessage]) async {
+        let payload: ByteBuffer
+        do {
+            let event = SQSEvent(records: batch.map { SQSEvent.Message($0, queue: definition.name) })
+            payload = ByteBuffer(bytes: try Self.encoder.encode(event))
+        } catch {
+            await settle(batch, outcome: .failed("the SQS event could not be encoded: \(error)"))
+            return
+        }
+        let (id, execution) = await dispatcher.invoke(
+            pool,
+            payload: payload,
+            trigger: .queue,
+            queueMessageID: batch[0].id,
+            attempt: batch[0].receiveCount
+        ) { id, execution in ((id, execution), nil) }
+        let outcome = BatchOutcome(
+            execution.outcome,
+            messageIDs: Set(batch.map(\.id)),
+            invocationID: id,
+            timeout: pool.function.timeout
+        )
+        await settle(batch, outcome: outcome)
+    }
+
+    /// Encodes SQS events as Lambda writes them: no escaped slashes.
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return encoder
+    }()
+}
