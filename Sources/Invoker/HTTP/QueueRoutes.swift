@@ -97,7 +97,7 @@ struct QueueRoutes: Sendable {
     private static func collectMessage(_ request: Request) async throws -> ByteBuffer {
         do {
             return try await request.body.collect(upTo: maxMessageBytes)
-        } catch let error as HTTPError where error.status == .contentTooLarge {
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             throw QueueError(.messageTooLarge, "the message body is larger than the limit of \(maxMessageBytes) bytes")
         }
     }

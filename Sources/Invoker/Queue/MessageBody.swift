@@ -1,7 +1,7 @@
 import Foundation
 
 /// A message body: text when the producer sent valid UTF-8, bytes otherwise.
-enum MessageBody: Sendable, Equatable {
+enum MessageBody: Sendable, Hashable {
     /// UTF-8 text.
     case text(String)
     /// Bytes that are not UTF-8 text.
