@@ -141,18 +141,15 @@ final class Worker: Sendable {
         var options = PlatformOptions()
         options.processGroupID = 0
         var limits = launch.limits
-        if case .isolated(let uid) = identity {
-            options.userID = uid
-            options.groupID = gid_t(uid)
-            options.supplementaryGroups = []
-        } else {
+        if identity == .inherited {
             // The process count is per user: without a user of its own, a limit would count the invoker's processes.
             limits.processes = nil
         }
         let output = FileDescriptor(rawValue: pipeWriteEnd)
         let exit: WorkerExit
         do {
-            let (executable, arguments) = try limits.wrapping(launch.executable, launch.arguments)
+            let (limited, limitedArguments) = try limits.wrapping(launch.executable, launch.arguments)
+            let (executable, arguments) = try identity.wrapping(limited, limitedArguments)
             let result = try await Subprocess.run(
                 .path(FilePath(executable)),
                 arguments: Arguments(arguments),
