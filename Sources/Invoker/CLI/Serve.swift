@@ -27,6 +27,14 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The queue's SQLite file (default: .invoker/queue.sqlite beside the manifest).")
     var queueDb: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "How queue commits are made durable: full (survive power loss) or normal (survive a crash of the invoker).",
+            valueName: "full|normal"
+        )
+    )
+    var queueSync: SQLiteQueueStore.Configuration.Synchronous = .full
+
     @Option(help: "The worker binary for Swift functions (default: Functions beside invoker, rebuilt when stale).")
     var functionsBinary: String?
 
@@ -60,6 +68,7 @@ struct Serve: AsyncParsableCommand {
         configuration.manifestPath = manifest
         configuration.databasePath = db
         configuration.queueDatabasePath = queueDb
+        configuration.queue.synchronous = queueSync
         configuration.functionsBinary = functionsBinary
         if let retainDays {
             guard retainDays >= 0 else { throw ValidationError("--retain-days must be 0 or more, got \(retainDays)") }
@@ -91,3 +100,9 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension SQLiteQueueStore.Configuration.Synchronous: ExpressibleByArgument {
+    init?(argument: String) {
+        self.init(rawValue: argument.uppercased())
+    }
+}

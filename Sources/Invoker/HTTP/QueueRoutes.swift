@@ -112,7 +112,16 @@ struct QueueRoutes: Sendable {
             logger.error("Storing a message failed", metadata: [LogKey.error: "\(error)"])
             throw QueueError(.storageFailed, "the message could not be stored; the invoker's log says why")
         }
-        let body = try JSONEncoder().encode(sent)
-        return Response.json(status: .accepted, String(decoding: body, as: UTF8.self))
+        var json = JSONText(capacity: 160)
+        json.object { json in
+            json.member("messageId", sent.messageId)
+            json.member("md5OfMessageBody", sent.md5OfMessageBody)
+            json.member("md5OfMessageAttributes", ifPresent: sent.md5OfMessageAttributes)
+        }
+        return Response(
+            status: .accepted,
+            headers: [.contentType: "application/json", .contentLength: String(json.buffer.readableBytes)],
+            body: ResponseBody(byteBuffer: json.buffer)
+        )
     }
 }

@@ -4,9 +4,10 @@ import Synchronization
 /// Runs the writes of many callers in shared transactions on a GRDB database: a write that arrives while another
 /// transaction commits waits and goes into the next one, so a burst of small writes costs few commits.
 ///
-/// Each write runs in a savepoint of its own: a write that throws is rolled back alone and its caller gets its
-/// error, the others commit. A caller resumes only once its write is committed, and a write that started is never
-/// interrupted by cancellation. Commits are chained from GRDB's writer queue, so no task outlives its callers.
+/// A write that throws a ``QueueError`` (a validation error, thrown before it changes anything) fails alone and the
+/// others commit; a database error fails the whole transaction and every write in it. A caller resumes only once its
+/// write is committed, and a write that started is never interrupted by cancellation. Commits are chained from GRDB's
+/// writer queue, so no task outlives its callers.
 ///
 /// ```swift
 /// let id = try await writes.write { db in
@@ -50,7 +51,7 @@ final class GroupCommit: Sendable {
         database.asyncWriteWithoutTransaction { db in
             let result = Result {
                 try db.inTransaction(.immediate) {
-                    for write in writes { write.apply(db) }
+                    for write in writes { try write.apply(db) }
                     return .commit
                 }
             }
@@ -66,8 +67,8 @@ final class GroupCommit: Sendable {
 
 /// A write waiting for its transaction.
 private protocol GroupedWrite: Sendable {
-    /// Runs the write inside the shared transaction, in a savepoint of its own.
-    func apply(_ db: Database)
+    /// Runs the write inside the shared transaction; throws a database error, which fails the transaction.
+    func apply(_ db: Database) throws
     /// Reports the write's result once the transaction committed, or the transaction's failure.
     func finish(_ transaction: Result<Void, any Error>)
 }
@@ -82,15 +83,10 @@ private final class PendingWrite<Value: Sendable>: GroupedWrite {
         self.continuation = continuation
     }
 
-    func apply(_ db: Database) {
-        var value: Value?
-        let result = Result {
-            try db.inSavepoint {
-                value = try body(db)
-                return .commit
-            }
-        }
-        outcome.withLock { $0 = result.map { value! } }
+    func apply(_ db: Database) throws {
+        let result = Result { try body(db) }
+        if case .failure(let error) = result, !(error is QueueError) { throw error }
+        outcome.withLock { $0 = result }
     }
 
     func finish(_ transaction: Result<Void, any Error>) {

@@ -1,4 +1,3 @@
-import Foundation
 import NIOCore
 import Runtime
 
@@ -6,14 +5,7 @@ extension QueueConsumer {
     /// Invokes the function with `batch` as an SQS event and settles the messages by its outcome; the record names
     /// the first message and its delivery attempt.
     func deliver(_ batch: [QueueMessage]) async {
-        let payload: ByteBuffer
-        do {
-            let event = SQSEvent(records: batch.map { SQSEvent.Message($0, queue: definition.name) })
-            payload = ByteBuffer(bytes: try Self.encoder.encode(event))
-        } catch {
-            await settle(batch, outcome: .failed("the SQS event could not be encoded: \(error)"))
-            return
-        }
+        let payload = SQSEvent(records: batch.map { SQSEvent.Message($0, queue: definition.name) }).json
         let (id, execution) = await dispatcher.invoke(
             pool,
             payload: payload,
@@ -29,11 +21,4 @@ extension QueueConsumer {
         )
         await settle(batch, outcome: outcome)
     }
-
-    /// Encodes SQS events as Lambda writes them: no escaped slashes.
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .withoutEscapingSlashes
-        return encoder
-    }()
 }
