@@ -4,8 +4,8 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
-/// Builds the invoker: loads and validates the manifest, finds the worker binary, opens the invocation log, and
-/// composes the HTTP server with one worker pool per function. `invoker serve` runs it; tests run it too.
+/// Builds the invoker: loads and validates the manifest, finds the worker binary, opens the invocation log and the
+/// queue, and composes the HTTP server with one worker pool per function and the queues' consumers. `invoker serve` runs it; tests run it too.
 func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let manifest = try Manifest.load(path: configuration.manifestPath)
     let binary = try await FunctionsBinary.locate(
@@ -43,19 +43,28 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         metrics: metrics,
         logger: logger
     )
+    let queues = try await QueueSystem(
+        path: configuration.resolvedQueueDatabasePath,
+        configuration: configuration.queue,
+        manifest: manifest,
+        dispatcher: dispatcher,
+        logger: logger
+    )
     let router = Router(context: InvokerRequestContext.self)
     if let apiKey = configuration.apiKey {
         router.add(middleware: APIKeyMiddleware(key: apiKey))
     }
     FunctionRoutes(manifest: manifest, dispatcher: dispatcher).register(on: router)
-    InvokeAPIRoutes(dispatcher: dispatcher).register(on: router)
+    InvokeAPIRoutes(dispatcher: dispatcher, asyncInvocations: queues.asyncInvocations).register(on: router)
     SystemRoutes(pools: pools).register(on: router)
     AdminRoutes(store: try InvocationStore(path: log.path), log: log, pools: pools, metrics: metrics)
         .register(on: router)
+    queues.routes(dispatcher: dispatcher).register(on: router)
     return Application(
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
-        services: [log] + pools as [any Service],
+        // Services shut down in reverse order, after the HTTP server: consumers, then pools, then the log.
+        services: [log] + pools + queues.services as [any Service],
         onServerRunning: configuration.onServerRunning,
         logger: logger
     )

@@ -6,6 +6,9 @@ struct InvokerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoker",
         abstract: "A self-hosted serverless runtime for Swift functions.",
-        subcommands: [Serve.self, Logs.self, Stats.self, Prune.self, InvokeCommand.self, FunctionsCommand.self]
+        subcommands: [
+            Serve.self, Logs.self, Stats.self, Prune.self, InvokeCommand.self, FunctionsCommand.self,
+            QueueCommand.self,
+        ]
     )
 }

@@ -12,6 +12,10 @@ struct ServerConfiguration: Sendable {
     var manifestPath = "functions.json"
     /// The invocation log's SQLite file; nil is `.invoker/invocations.sqlite` beside the manifest.
     var databasePath: String?
+    /// The queue's SQLite file; nil is `.invoker/queue.sqlite` beside the manifest.
+    var queueDatabasePath: String?
+    /// How the queue's database is opened.
+    var queue = SQLiteQueueStore.Configuration()
     /// The `Functions` worker binary; nil is the one beside the invoker.
     var functionsBinary: String?
     /// The key the admin API (`/system/…`, `/metrics`) requires as `Authorization: Bearer <key>`; nil leaves it open.
@@ -32,5 +36,12 @@ struct ServerConfiguration: Sendable {
         databasePath
             ?? URL(fileURLWithPath: manifestPath).deletingLastPathComponent()
             .appendingPathComponent(InvocationLog.defaultDatabasePath).path
+    }
+
+    /// The queue database's path, resolving the default.
+    var resolvedQueueDatabasePath: String {
+        queueDatabasePath
+            ?? URL(fileURLWithPath: manifestPath).deletingLastPathComponent()
+            .appendingPathComponent(SQLiteQueueStore.defaultDatabasePath).path
     }
 }

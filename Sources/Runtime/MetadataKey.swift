@@ -6,6 +6,8 @@ enum MetadataKey {
     static let functionName = "function.name"
     /// An error that was handled.
     static let error = "error"
+    /// The queue message a log message is about.
+    static let messageID = "message.id"
     /// Why something happened.
     static let reason = "reason"
 }

@@ -61,10 +61,6 @@ struct InvokeAPITests {
                         "event", [.init("x-amz-client-context")!: "%%%"], "{}", .badRequest,
                         "InvalidRequestContentException"
                     ),
-                    (
-                        "event", [.init("x-amz-invocation-type")!: "Event"], "{}", .badRequest,
-                        "InvalidRequestContentException"
-                    ),
                 ]
             for item in cases {
                 let response = try await client.invoke(item.name, headers: item.headers, body: item.body)

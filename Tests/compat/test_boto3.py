@@ -54,10 +54,17 @@ def test_dry_run(lambda_client):
     assert response["ResponseMetadata"]["HTTPHeaders"]["x-amzn-requestid"]
 
 
-@pytest.mark.xfail(strict=True, reason="Event invocations go through the durable queue, which has not landed yet")
-def test_event_is_accepted(lambda_client):
+def test_event_is_queued_and_then_run(lambda_client, invoker):
     response = lambda_client.invoke(FunctionName="greet", InvocationType="Event", Payload=b'{"name":"Ev"}')
     assert response["StatusCode"] == 202
+    assert response["Payload"].read() == b""
+    # The queue's consumer runs it shortly after: its record has the trigger `event`.
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        if any(record.get("trigger") == "event" for record in invoker.records("greet")):
+            return
+        time.sleep(0.1)
+    pytest.fail("the Event invocation was not run within 30 s")
 
 
 def test_function_error_is_unhandled_with_the_error_document(lambda_client):

@@ -24,6 +24,17 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The invocation log's SQLite file (default: .invoker/invocations.sqlite beside the manifest).")
     var db: String?
 
+    @Option(help: "The queue's SQLite file (default: .invoker/queue.sqlite beside the manifest).")
+    var queueDb: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "How queue commits are made durable: full (survive power loss) or normal (survive a crash of the invoker).",
+            valueName: "full|normal"
+        )
+    )
+    var queueSync: SQLiteQueueStore.Configuration.Synchronous = .full
+
     @Option(help: "The worker binary for Swift functions (default: Functions beside invoker, rebuilt when stale).")
     var functionsBinary: String?
 
@@ -64,6 +75,8 @@ struct Serve: AsyncParsableCommand {
         configuration.port = port
         configuration.manifestPath = manifest
         configuration.databasePath = db
+        configuration.queueDatabasePath = queueDb
+        configuration.queue.synchronous = queueSync
         configuration.functionsBinary = functionsBinary
         configuration.apiKey =
             apiKey
@@ -101,3 +114,9 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+
+extension SQLiteQueueStore.Configuration.Synchronous: ExpressibleByArgument {
+    init?(argument: String) {
+        self.init(rawValue: argument.uppercased())
+    }
+}

@@ -31,7 +31,8 @@ struct Dispatcher: Sendable {
     }
 
     /// Runs one invocation of `pool`'s function and records it. `respond` turns the outcome into what the caller
-    /// receives and reports the HTTP status the caller got (nil for callers that are not HTTP requests).
+    /// receives and reports the HTTP status the caller got (nil for callers that are not HTTP requests). Queue
+    /// invocations name the (first) message they deliver and its delivery attempt, for the record.
     ///
     /// A response the worker streams is read whole (up to 6 MB) before `respond` sees it, unless `relayStreams` is
     /// true: then `respond` gets it as `.streaming` to relay, and the record is written when the stream ends.
@@ -42,6 +43,8 @@ struct Dispatcher: Sendable {
         trigger: InvocationRecord.Trigger,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
+        queueMessageID: String? = nil,
+        attempt: Int? = nil,
         relayStreams: Bool = false,
         respond: (_ id: String, _ execution: Execution) async -> (response: Response, httpStatus: Int?)
     ) async -> Response {
@@ -62,7 +65,7 @@ struct Dispatcher: Sendable {
         }
         let (response, httpStatus) = await respond(id, execution)
         let record = { @Sendable (execution: Execution) in
-            let record = InvocationRecord(
+            var record = InvocationRecord(
                 id: id,
                 function: pool.function.name,
                 trigger: trigger,
@@ -73,6 +76,8 @@ struct Dispatcher: Sendable {
                 requestBytes: payload.readableBytes,
                 httpStatus: httpStatus
             )
+            record.queueMessageId = queueMessageID
+            record.attempt = attempt
             log.append(record)
             metrics.record(record)
             logger.debug(

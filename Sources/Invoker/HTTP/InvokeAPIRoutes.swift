@@ -19,6 +19,8 @@ struct InvokeAPIRoutes: Sendable {
 
     /// Runs and records the invocations.
     let dispatcher: Dispatcher
+    /// Queues `Event` invocations; nil turns them away.
+    var asyncInvocations: AsyncInvocations? = nil
 
     /// Adds the route to `router`.
     func register(on router: Router<InvokerRequestContext>) {
@@ -55,11 +57,7 @@ struct InvokeAPIRoutes: Sendable {
         case .dryRun:
             return Response(status: .noContent, headers: Self.headers(requestID: requestID))
         case .event:
-            // Asynchronous invocation goes through the durable queue, which is not part of the invoker yet.
-            throw InvokeAPIError.invalidContent(
-                "X-Amz-Invocation-Type Event (asynchronous invocation) is not supported yet; use RequestResponse or"
-                    + " DryRun"
-            )
+            return try await queueEvent(payload, of: pool.function.name)
         case .requestResponse:
             break
         }

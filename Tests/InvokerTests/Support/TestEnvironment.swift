@@ -31,6 +31,12 @@ struct TestEnvironment {
         try data.write(to: directory.appendingPathComponent("functions.json"))
     }
 
+    /// Replaces the manifest with `functions`.
+    func writeManifest(_ functions: [String: Any]) throws {
+        let data = try JSONSerialization.data(withJSONObject: ["functions": functions], options: [.prettyPrinted])
+        try data.write(to: directory.appendingPathComponent("functions.json"))
+    }
+
     /// A fixture function: `handler` of the fixtures binary, run through `command`.
     static func fixture(_ handler: String, _ settings: [String: Any] = [:]) -> [String: Any] {
         settings.merging(["command": [fixturesBinary], "handler": handler]) { $1 }

@@ -1,0 +1,30 @@
+import Hummingbird
+import NIOCore
+
+extension InvokeAPIRoutes {
+    /// Queues an `Event` invocation of `function` with `payload` as its event, as Lambda does: `202` with an empty body
+    /// and the queued message's id as `x-amzn-RequestId`; an event over 256 KiB is `413 RequestTooLargeException`.
+    func queueEvent(_ payload: ByteBuffer, of function: String) async throws -> Response {
+        guard let asyncInvocations else {
+            throw InvokerError(.invalidRequest, "X-Amz-Invocation-Type \"Event\" is not supported by this invoker")
+        }
+        guard payload.readableBytes <= AsyncInvocations.maxEventBytes else {
+            throw InvokerError(
+                .payloadTooLarge,
+                "the event is \(payload.readableBytes) bytes, more than the limit of \(AsyncInvocations.maxEventBytes)"
+                    + " bytes for asynchronous invocations"
+            )
+        }
+        let event = payload.readableBytes == 0 ? Array("{}".utf8) : Array(payload.readableBytesView)
+        let sent: SentMessage
+        do {
+            sent = try await asyncInvocations.enqueue(event, of: function, callbackURL: nil)
+        } catch let error as QueueError {
+            throw InvokerError(.configuration, error.message)
+        }
+        var headers = HTTPFields()
+        headers[.init("x-amzn-RequestId")!] = sent.messageId
+        headers[.contentLength] = "0"
+        return Response(status: .accepted, headers: headers)
+    }
+}

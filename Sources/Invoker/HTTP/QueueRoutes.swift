@@ -1,0 +1,127 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import Logging
+import NIOCore
+import Runtime
+
+/// The producers' routes and the queues' status: `POST /queue/{queue}` enqueues a message for the function that
+/// consumes the queue, `POST /async-function/{name}[/…]` queues an asynchronous invocation, `GET /system/queues`
+/// reports every queue's counts.
+struct QueueRoutes: Sendable {
+    /// The largest message accepted, body and attributes (SQS's limit).
+    static let maxMessageBytes = 256 * 1024
+
+    /// The queues producers may post to: those a function consumes.
+    let queues: [QueueDefinition]
+    /// Where messages go.
+    let store: any QueueStore
+    /// Knows the functions.
+    let dispatcher: Dispatcher
+    /// Queues asynchronous invocations.
+    let asyncInvocations: AsyncInvocations
+    /// Where storage failures are reported (the caller only learns that the message was not stored).
+    let logger: Logger
+
+    /// Adds the routes to `router`.
+    func register(on router: Router<InvokerRequestContext>) {
+        router.post("/queue/{queue}") { request, context in
+            try await self.enqueue(request, queue: try context.parameters.require("queue"))
+        }
+        for path in ["/async-function/{name}", "/async-function/{name}/**"] {
+            router.post(RouterPath(path)) { request, context in
+                try await self.invokeAsynchronously(request, context: context)
+            }
+        }
+        router.get("/system/queues") { _, _ in
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+            let body = try encoder.encode(try await store.statistics())
+            return Response.json(status: .ok, String(decoding: body, as: UTF8.self))
+        }
+    }
+
+    private func enqueue(_ request: Request, queue name: String) async throws -> Response {
+        guard queues.contains(where: { $0.name == name }) else {
+            let known = queues.map(\.name).sorted()
+            throw QueueError(
+                .queueNotFound,
+                "no function consumes queue \"\(name)\"; "
+                    + (known.isEmpty
+                        ? "no function has a queue trigger" : "the queues are: \(known.joined(separator: ", "))")
+            )
+        }
+        let body = try await Self.collectMessage(request)
+        guard body.readableBytes > 0 else {
+            throw QueueError(.invalidMessage, "the message body is empty: send the message as the request body")
+        }
+        let attributes = try request.headers[values: HTTPField.Name(MessageAttribute.header)!].first.map {
+            try MessageAttribute.parse(json: $0)
+        }
+        let message = NewMessage(body: MessageBody(body.readableBytesView), attributes: attributes ?? [:])
+        guard message.size <= Self.maxMessageBytes else {
+            throw QueueError(
+                .messageTooLarge,
+                "the message and its attributes take \(message.size) bytes, more than the limit of"
+                    + " \(Self.maxMessageBytes)"
+            )
+        }
+        return try await stored { try await store.enqueue([message], to: name)[0] }
+    }
+
+    private func invokeAsynchronously(_ request: Request, context: InvokerRequestContext) async throws -> Response {
+        let name = try context.parameters.require("name")
+        _ = try dispatcher.pool(named: name)
+        let callbackURL = try request.headers[values: HTTPField.Name("X-Callback-Url")!].first.map {
+            try AsyncInvocations.validateCallbackURL($0)
+        }
+        let body = try await Self.collectMessage(request)
+        let prefix = "/async-function/\(name)"
+        let rest = request.uri.path.dropFirst(min(prefix.utf8.count, request.uri.path.count))
+        let event = FunctionURLRequest(
+            request: request,
+            body: body,
+            rawPath: rest.isEmpty ? "/" : String(rest),
+            routeKey: "$default",
+            pathParameters: [:],
+            requestID: dispatcher.ids.next(),
+            apiID: name,
+            sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
+            epochMs: CLFTime.nowEpochMs()
+        )
+        let payload = Array(try JSONEncoder().encode(event))
+        return try await stored { try await asyncInvocations.enqueue(payload, of: name, callbackURL: callbackURL) }
+    }
+
+    /// The request body, or a ``QueueError`` when it is larger than a message may be.
+    private static func collectMessage(_ request: Request) async throws -> ByteBuffer {
+        do {
+            return try await request.body.collect(upTo: maxMessageBytes)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            throw QueueError(.messageTooLarge, "the message body is larger than the limit of \(maxMessageBytes) bytes")
+        }
+    }
+
+    /// Stores a message with `enqueue` and answers `202 Accepted` with its id and digests once it is committed; a
+    /// storage failure is logged and answered `503` without its details.
+    private func stored(_ enqueue: () async throws -> SentMessage) async throws -> Response {
+        let sent: SentMessage
+        do {
+            sent = try await enqueue()
+        } catch let error as QueueError where error.code == .storageFailed || error.code == .cannotOpen {
+            logger.error("Storing a message failed", metadata: [LogKey.error: "\(error)"])
+            throw QueueError(.storageFailed, "the message could not be stored; the invoker's log says why")
+        }
+        var json = JSONText(capacity: 160)
+        json.object { json in
+            json.member("messageId", sent.messageId)
+            json.member("md5OfMessageBody", sent.md5OfMessageBody)
+            json.member("md5OfMessageAttributes", ifPresent: sent.md5OfMessageAttributes)
+        }
+        return Response(
+            status: .accepted,
+            headers: [.contentType: "application/json", .contentLength: String(json.buffer.readableBytes)],
+            body: ResponseBody(byteBuffer: json.buffer)
+        )
+    }
+}

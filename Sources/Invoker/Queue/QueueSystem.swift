@@ -1,0 +1,90 @@
+import Logging
+import ServiceLifecycle
+
+/// The queue part of the invoker, composed once: the store, the queues of the manifest (each `queue` trigger, and
+/// every function's asynchronous invocations), their consumers and the callback sender.
+///
+/// ```swift
+/// let queues = try await QueueSystem(path: path, manifest: manifest, dispatcher: dispatcher, logger: logger)
+/// queues.routes.register(on: router)
+/// let services: [any Service] = [log] + pools + queues.services  // consumers shut down before the pools
+/// ```
+struct QueueSystem: Sendable {
+    /// Where the messages are.
+    let store: any QueueStore
+    /// Every queue the invoker serves.
+    let definitions: [QueueDefinition]
+    /// The callback sender, then one consumer per queue: list them after the pools.
+    let services: [any Service]
+    /// Queues asynchronous invocations.
+    let asyncInvocations: AsyncInvocations
+    /// The queue part's logger.
+    let logger: Logger
+
+    /// Opens the store at `path`, registers the manifest's queues in it, and makes their consumers.
+    init(
+        path: String,
+        configuration: SQLiteQueueStore.Configuration = SQLiteQueueStore.Configuration(),
+        manifest: Manifest,
+        dispatcher: Dispatcher,
+        logger: Logger
+    ) async throws {
+        let store = try SQLiteQueueStore(path: path, configuration: configuration)
+        let callbacks = CallbackSender(logger: logger)
+        var definitions: [QueueDefinition] = []
+        var consumers: [any Service] = []
+        for function in manifest.functions {
+            let pool = try dispatcher.pool(named: function.name)
+            var queues: [(QueueDefinition, QueueConsumer.Settings)] = []
+            if let trigger = function.queue {
+                queues.append(
+                    (
+                        QueueDefinition(name: trigger.name, function: function.name, kind: .queue),
+                        QueueConsumer.Settings(trigger: trigger, function: function)
+                    )
+                )
+            }
+            queues.append(
+                (
+                    QueueDefinition(
+                        name: QueueDefinition.asyncQueueName(of: function.name),
+                        function: function.name,
+                        kind: .async
+                    ),
+                    QueueConsumer.Settings(asyncOf: function)
+                )
+            )
+            for (definition, settings) in queues {
+                definitions.append(definition)
+                consumers.append(
+                    QueueConsumer(
+                        definition: definition,
+                        settings: settings,
+                        store: store,
+                        dispatcher: dispatcher,
+                        pool: pool,
+                        callbacks: callbacks,
+                        logger: logger
+                    )
+                )
+            }
+        }
+        try await store.register(definitions)
+        self.store = store
+        self.definitions = definitions
+        self.services = [callbacks] + consumers
+        self.asyncInvocations = AsyncInvocations(store: store, logger: logger)
+        self.logger = logger
+    }
+
+    /// The routes of the producers and of `GET /system/queues`.
+    func routes(dispatcher: Dispatcher) -> QueueRoutes {
+        QueueRoutes(
+            queues: definitions.filter { $0.kind == .queue },
+            store: store,
+            dispatcher: dispatcher,
+            asyncInvocations: asyncInvocations,
+            logger: logger
+        )
+    }
+}

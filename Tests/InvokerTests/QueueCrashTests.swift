@@ -1,0 +1,131 @@
+import Foundation
+import HTTPTypes
+import HummingbirdTesting
+import NIOCore
+import Subprocess
+import Synchronization
+import Testing
+
+@testable import Invoker
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// The bodies the invoker answered `202`.
+final class Acknowledged: Sendable {
+    let bodies = Mutex<Set<String>>([])
+}
+
+/// The queue's delivery guarantee against the worst: the real `invoker` process killed with SIGKILL mid-stream.
+@Suite("Queue crash safety, as a process")
+struct QueueCrashTests {
+    static let messages = 5_000
+
+    @Test("kill -9 mid-stream, restart on the same databases: every one of 5,000 messages is processed")
+    func killAndRestart() async throws {
+        let environment = try TestEnvironment(functions: [:])
+        defer { environment.remove() }
+        let records = try environment.recordFile()
+        try environment.writeManifest([
+            "rec": TestEnvironment.recorder(
+                queue: "jobs",
+                recordFile: records,
+                trigger: ["batchSize": 10, "visibilityTimeout": 2, "maxRetries": 10],
+                settings: ["timeout": 1, "scaling": ["max": 4]],
+                environment: ["SLEEP_MS": "20"]
+            )
+        ])
+        let bodies = (0..<Self.messages).map { "message-\($0)" }
+        let acknowledged = Acknowledged()
+
+        // First run: send everything, and kill the invoker once a good part is processed.
+        let killed = try await Self.serve(environment) { url, signal in
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { await Self.send(bodies, to: url, acknowledged: acknowledged) }
+                #expect(
+                    try await eventually(timeout: .seconds(60)) { RecordedMessage.read(records).count >= 1_500 }
+                )
+                try signal(.kill)
+                try await group.waitForAll()
+            }
+        }
+        #expect(killed == .signaled(SIGKILL))
+        let acknowledgedBeforeKill = acknowledged.bodies.withLock { $0 }
+        let processedBeforeKill = Set(RecordedMessage.read(records).map(\.body))
+        #expect(processedBeforeKill.count < Self.messages, "the kill should come before everything is processed")
+
+        // Second run: the producer sends again what was not acknowledged; everything gets processed.
+        let stopped = try await Self.serve(environment) { url, signal in
+            let unacknowledged = bodies.filter { !acknowledgedBeforeKill.contains($0) }
+            await Self.send(unacknowledged, to: url, acknowledged: acknowledged)
+            #expect(acknowledged.bodies.withLock { $0.count } == Self.messages)
+            #expect(
+                try await eventually(timeout: .seconds(60)) {
+                    Set(RecordedMessage.read(records).map(\.body)).count >= Self.messages
+                }
+            )
+            try signal(.terminate)
+        }
+        #expect(stopped == .exited(0))
+
+        let recorded = RecordedMessage.read(records)
+        let processed = Set(recorded.map(\.body))
+        #expect(processed == Set(bodies), "missing: \(Set(bodies).subtracting(processed).sorted().prefix(10))")
+        #expect(processedBeforeKill.isSubset(of: processed))
+        print(
+            "queue crash test: \(Self.messages) messages, \(acknowledgedBeforeKill.count) acknowledged and"
+                + " \(processedBeforeKill.count) processed before kill -9; after the restart all \(processed.count)"
+                + " processed, \(recorded.count - processed.count) deliveries were repeats"
+        )
+        let queue = try await SQLiteQueueStore(path: environment.queueDatabasePath).statistics()
+        #expect(queue.map { $0.depth + $0.inFlight + $0.delayed + $0.deadLetters } == [0])
+    }
+
+    /// Runs `invoker serve` on the environment until `body` (given its URL and a way to signal it) returns and the
+    /// process ends; returns how it ended.
+    static func serve(
+        _ environment: TestEnvironment,
+        _ body: @escaping @Sendable (String, _ signal: @Sendable (Signal) throws -> Void) async throws -> Void
+    ) async throws -> TerminationStatus {
+        let arguments = [
+            "serve", "--port", "0", "--manifest", environment.manifestPath, "--db", environment.databasePath,
+            "--functions-binary", TestEnvironment.functionsBinary, "--log-level", "error",
+        ]
+        let result = try await Subprocess.run(
+            .path(FilePath(TestEnvironment.invokerBinary)),
+            arguments: Arguments(arguments),
+            input: .none,
+            output: .sequence,
+            error: .discarded
+        ) { execution in
+            var lines = execution.standardOutput.strings().makeAsyncIterator()
+            guard let banner = try await lines.next(), let url = banner.split(separator: " ").last.map(String.init)
+            else { throw InvokerError(.configuration, "the invoker printed no banner") }
+            try await body(url.trimmingCharacters(in: .whitespacesAndNewlines)) { try execution.send(signal: $0) }
+        }
+        return result.terminationStatus
+    }
+
+    /// Posts `bodies` to the `jobs` queue over 8 connections until done or the invoker is gone; adds those answered
+    /// `202` to `acknowledged`.
+    static func send(_ bodies: [String], to url: String, acknowledged: Acknowledged) async {
+        guard let port = URL(string: url)?.port else { return }
+        await withTaskGroup(of: Void.self) { group in
+            for sender in 0..<8 {
+                group.addTask {
+                    let client = TestClient(host: "127.0.0.1", port: port)
+                    client.connect()
+                    for body in bodies.enumerated().filter({ $0.offset % 8 == sender }).map(\.element) {
+                        let request = TestClient.Request("/queue/jobs", method: .post, body: ByteBuffer(string: body))
+                        guard let response = try? await client.execute(request) else { break }
+                        if response.status == .accepted { _ = acknowledged.bodies.withLock { $0.insert(body) } }
+                    }
+                    try? await client.shutdown()
+                }
+            }
+        }
+    }
+}
