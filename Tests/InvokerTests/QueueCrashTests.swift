@@ -46,7 +46,7 @@ struct QueueCrashTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await Self.send(bodies, to: url, acknowledged: acknowledged) }
                 #expect(
-                    try await eventually(timeout: .seconds(60)) { RecordedMessage.read(records).count >= 1_500 }
+                    await eventually(timeout: .seconds(60)) { RecordedMessage.read(records).count >= 1_500 }
                 )
                 try signal(.kill)
                 try await group.waitForAll()
@@ -63,7 +63,7 @@ struct QueueCrashTests {
             await Self.send(unacknowledged, to: url, acknowledged: acknowledged)
             #expect(acknowledged.bodies.withLock { $0.count } == Self.messages)
             #expect(
-                try await eventually(timeout: .seconds(60)) {
+                await eventually(timeout: .seconds(60)) {
                     Set(RecordedMessage.read(records).map(\.body)).count >= Self.messages
                 }
             )
