@@ -4,9 +4,12 @@ extension SQLiteQueueStore {
         /// How SQLite makes commits durable.
         enum Synchronous: String, Sendable {
             /// Every commit is on disk before it returns: nothing acknowledged is lost, even on power loss.
-            case full = "FULL"
+            case full
             /// Commits survive a crash of the process but the last ones may be lost on power loss (faster).
-            case normal = "NORMAL"
+            case normal
+
+            /// The value of SQLite's `synchronous` pragma.
+            var pragma: String { rawValue.uppercased() }
         }
 
         /// How SQLite makes commits durable.

@@ -45,7 +45,7 @@ final class SQLiteQueueStore: QueueStore {
             var options = GRDB.Configuration()
             options.busyMode = .timeout(configuration.busyTimeout.seconds)
             options.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.rawValue)")
+                try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.pragma)")
             }
             database = try DatabasePool(path: path, configuration: options)
             try Self.migrator.migrate(database)
