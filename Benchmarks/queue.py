@@ -3,14 +3,16 @@
 
 Usage: python3 Benchmarks/queue.py [--messages 30000] [--connections 16] [--window 32] [--rate 1000] [--workers 4]
 
-For batch sizes 1 and 10, a fresh invoker serves one queue-triggered function, the fixtures' `record`: for each
-message it appends the body and the time its batch started to a file (one write per batch), and reports no failures.
+Three runs, each on a fresh invoker serving one queue-triggered function, the fixtures' `record` (a `QueueHandler`:
+for each message it appends the body and the time its batch started to a file, one write per batch, and reports no
+failures): consumer batches of 1 and of 10 with one message per request (`POST /queue/bench`), and batches of 10
+with ten messages per request (`POST /queue/bench/batch`).
 
-1. Throughput: `--connections` HTTP/1.1 connections post `--messages` messages to `POST /queue/bench`, each keeping
-   `--window` requests in flight (pipelined), as fast as the invoker answers `202` (a `202` means the message is
-   committed to the queue database). Reports the enqueue rate (202s per second), the end-to-end rate (messages from
-   the first request sent to the last message's batch starting), the invocations it took, and the time from sending
-   a message to its batch starting (p50 / p99) under that load.
+1. Throughput: `--connections` HTTP/1.1 connections post `--messages` messages, each keeping `--window` requests in
+   flight (pipelined), as fast as the invoker answers `202` (a `202` means the messages are committed to the queue
+   database). Reports the enqueue rate, the end-to-end rate (messages from the first request sent to the last
+   message's batch starting), the invocations it took, and the time from sending a message to its batch starting
+   (p50 / p99) under that load.
 2. Latency: one connection sends `--rate` messages per second for 3 s, so the queue is not saturated; reports the
    time from sending a message to its batch starting (p50 / p99).
 
@@ -34,8 +36,15 @@ def now_us():
     return time.time_ns() // 1000
 
 
-def request(body):
-    return b"POST /queue/bench HTTP/1.1\r\nHost: bench\r\nContent-Length: %d\r\n\r\n%s" % (len(body), body)
+def request(body, path=b"/queue/bench"):
+    return b"POST %s HTTP/1.1\r\nHost: bench\r\nContent-Length: %d\r\n\r\n%s" % (path, len(body), body)
+
+
+def batch_request(first, count):
+    """A `POST /queue/bench/batch` request carrying messages `first` ..< `first + count`."""
+    sent = now_us()
+    entries = b",".join(b'{"body":"%d %d"}' % (first + index, sent) for index in range(count))
+    return request(b'{"messages":[%s]}' % entries, b"/queue/bench/batch")
 
 
 class Responses:
@@ -65,8 +74,9 @@ class Responses:
             count += 1
 
 
-def flood(port, first, count, window):
-    """Posts messages `first` ..< `first + count` on one connection, keeping `window` in flight."""
+def flood(port, first, count, window, per_request=1):
+    """Posts messages `first` ..< `first + count` on one connection, `per_request` to a request, keeping `window`
+    requests in flight."""
     sock = socket.create_connection(("127.0.0.1", port))
     sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
     responses = Responses(sock)
@@ -75,8 +85,12 @@ def flood(port, first, count, window):
         if pending < window and sent < count:
             batch = []
             while pending < window and sent < count:
-                batch.append(request(b"%d %d" % (first + sent, now_us())))
-                sent += 1
+                size = min(per_request, count - sent)
+                if per_request == 1:
+                    batch.append(request(b"%d %d" % (first + sent, now_us())))
+                else:
+                    batch.append(batch_request(first + sent, size))
+                sent += size
                 pending += 1
             sock.sendall(b"".join(batch))
         pending -= responses.read()
@@ -129,8 +143,8 @@ class Records:
         return time.perf_counter()
 
 
-def run(binaries, folder, batch_size, arguments):
-    phase = os.path.join(folder, f"batch-{batch_size}")
+def run(binaries, folder, batch_size, per_request, arguments):
+    phase = os.path.join(folder, f"batch-{batch_size}-{per_request}")
     os.makedirs(phase)
     # Workers may run under user ids of their own: they must reach the record file.
     os.chmod(folder, 0o755)
@@ -154,7 +168,7 @@ def run(binaries, folder, batch_size, arguments):
         messages = arguments.messages
         per_connection = messages // arguments.connections
         threads = [threading.Thread(target=flood, args=(port, 1_000 + c * per_connection, per_connection,
-                                                         arguments.window))
+                                                         arguments.window, per_request))
                    for c in range(arguments.connections)]
         began = time.perf_counter()
         for thread in threads:
@@ -194,11 +208,12 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     arguments = parser.parse_args()
     binaries = build("invoker", "Functions", "FixtureFunctions")
+    runs = [(1, 1), (10, 1), (10, 10)]
     with tempfile.TemporaryDirectory() as folder:
-        results = {batch: run(binaries, folder, batch, arguments) for batch in (1, 10)}
+        results = [run(binaries, folder, batch, per_request, arguments) for batch, per_request in runs]
     print(f"| Durable queue, release build ({arguments.connections} connections × {arguments.window} pipelined"
-          f" requests) | batch 1 | batch 10 |")
-    print("|---|---|---|")
+          " requests) | batch 1 | batch 10 | batch 10, 10 messages per request |")
+    print("|---|---|---|---|")
     rows = [
         ("messages", lambda r: f"{r['messages']:,}"),
         ("enqueue over HTTP (202 = committed)", lambda r: f"{r['enqueue']:,.0f} msg/s"),
@@ -212,7 +227,7 @@ def main():
         ("workers started", lambda r: f"{r['workers']}"),
     ]
     for label, value in rows:
-        print(f"| {label} | {value(results[1])} | {value(results[10])} |")
+        print(f"| {label} | " + " | ".join(value(result) for result in results) + " |")
 
 
 if __name__ == "__main__":

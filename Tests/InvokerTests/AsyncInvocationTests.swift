@@ -73,7 +73,7 @@ struct AsyncInvocationTests {
 
                 // The failing one is tried three times (1 s, then 2 s apart); the refusing receiver four times.
                 #expect(
-                    try await eventually(timeout: .seconds(20)) {
+                    await eventually(timeout: .seconds(20)) {
                         received.withLock { calls in
                             calls.count { $0.path == "/done" } == 2 && calls.count { $0.path == "/refuse" } == 4
                         }

@@ -46,7 +46,7 @@ struct QueueCrashTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await Self.send(bodies, to: url, acknowledged: acknowledged) }
                 #expect(
-                    try await eventually(timeout: .seconds(60)) { RecordedMessage.read(records).count >= 1_500 }
+                    await eventually(timeout: .seconds(60)) { RecordedMessage.read(records).count >= 1_500 }
                 )
                 try signal(.kill)
                 try await group.waitForAll()
@@ -63,7 +63,7 @@ struct QueueCrashTests {
             await Self.send(unacknowledged, to: url, acknowledged: acknowledged)
             #expect(acknowledged.bodies.withLock { $0.count } == Self.messages)
             #expect(
-                try await eventually(timeout: .seconds(60)) {
+                await eventually(timeout: .seconds(60)) {
                     Set(RecordedMessage.read(records).map(\.body)).count >= Self.messages
                 }
             )
@@ -82,6 +82,44 @@ struct QueueCrashTests {
         )
         let queue = try await SQLiteQueueStore(path: environment.queueDatabasePath).statistics()
         #expect(queue.map { $0.depth + $0.inFlight + $0.delayed + $0.deadLetters } == [0])
+    }
+
+    @Test("SIGTERM with batches in flight: they finish and are acknowledged; the rest waits for the next start")
+    func gracefulDrain() async throws {
+        let environment = try TestEnvironment(functions: [:])
+        defer { environment.remove() }
+        let records = try environment.recordFile()
+        try environment.writeManifest([
+            "rec": TestEnvironment.recorder(
+                queue: "jobs",
+                recordFile: records,
+                trigger: ["batchSize": 5, "visibilityTimeout": 2],
+                settings: ["timeout": 2, "scaling": ["max": 2]],
+                environment: ["SLEEP_MS": "500"]
+            )
+        ])
+        let bodies = (0..<40).map { "message-\($0)" }
+        let acknowledged = Acknowledged()
+        let first = try await Self.serve(environment) { url, signal in
+            await Self.send(bodies, to: url, acknowledged: acknowledged)
+            #expect(await eventually { !RecordedMessage.read(records).isEmpty })
+            try signal(.terminate)
+        }
+        #expect(first == .exited(0))
+        #expect(acknowledged.bodies.withLock { $0.count } == bodies.count)
+        let started = RecordedMessage.read(records).count
+        let queue = try await SQLiteQueueStore(path: environment.queueDatabasePath).statistics()
+        #expect(queue.first?.inFlight == 0 && queue.first?.delayed == 0, "the batches in flight were acknowledged")
+        #expect(queue.first?.depth == bodies.count - started)
+
+        let second = try await Self.serve(environment) { _, signal in
+            #expect(await eventually(timeout: .seconds(30)) { RecordedMessage.read(records).count >= bodies.count })
+            try signal(.terminate)
+        }
+        #expect(second == .exited(0))
+        let recorded = RecordedMessage.read(records)
+        #expect(recorded.map(\.body).sorted() == bodies.sorted(), "each message processed exactly once")
+        #expect(recorded.allSatisfy { $0.receiveCount == 1 })
     }
 
     /// Runs `invoker serve` on the environment until `body` (given its URL and a way to signal it) returns and the

@@ -73,6 +73,32 @@ struct QueueMessageTests {
         }
     }
 
+    @Test("a batch request reads its messages; a malformed one names the message and field")
+    func batches() throws {
+        let messages = try NewMessage.batch(
+            json: ByteBuffer(
+                string: #"{"messages":[{"body":"one","attributes":{"n":1}},{"body":"/w==","bodyEncoding":"base64"}]}"#
+            )
+        )
+        #expect(messages.map(\.body) == [.text("one"), .binary([0xFF])])
+        #expect(messages[0].attributes["n"] == MessageAttribute(dataType: "Number", stringValue: "1"))
+        let malformed = [
+            #"{"messages":[]}"#: "1 to 10 messages",
+            "[]": "must be a JSON object",
+            #"{"messages":[{"body":"a"}],"extra":1}"#: "and nothing else",
+            #"{"messages":[{"body":"a"},{"body":""}]}"#: "messages[1]: body must be a non-empty string",
+            #"{"messages":[{"body":"a","size":1}]}"#: #"messages[0]: unknown field "size""#,
+            #"{"messages":[{"body":"!","bodyEncoding":"base64"}]}"#: "messages[0]: body is marked base64",
+            #"{"messages":[{"body":"a","attributes":{"b":false}}]}"#: #"messages[0]: attributes attribute "b""#,
+            "{\"messages\":[" + Array(repeating: #"{"body":"a"}"#, count: 11).joined(separator: ",") + "]}":
+                "this one 11",
+        ]
+        for (json, expected) in malformed {
+            let error = #expect(throws: QueueError.self) { try NewMessage.batch(json: ByteBuffer(string: json)) }
+            #expect(error?.message.contains(expected) == true, "\(json): \(error?.message ?? "")")
+        }
+    }
+
     @Test("a leased message becomes an SQS record as Lambda shapes it")
     func sqsRecord() throws {
         let message = QueueMessage(

@@ -115,8 +115,4 @@ struct Serve: AsyncParsableCommand {
 
 extension Logger.Level: @retroactive ExpressibleByArgument {}
 
-extension SQLiteQueueStore.Configuration.Synchronous: ExpressibleByArgument {
-    init?(argument: String) {
-        self.init(rawValue: argument.uppercased())
-    }
-}
+extension SQLiteQueueStore.Configuration.Synchronous: ExpressibleByArgument {}

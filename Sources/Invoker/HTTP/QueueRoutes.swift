@@ -28,6 +28,9 @@ struct QueueRoutes: Sendable {
         router.post("/queue/{queue}") { request, context in
             try await self.enqueue(request, queue: try context.parameters.require("queue"))
         }
+        router.post("/queue/{queue}/batch") { request, context in
+            try await self.enqueueBatch(request, queue: try context.parameters.require("queue"))
+        }
         for path in ["/async-function/{name}", "/async-function/{name}/**"] {
             router.post(RouterPath(path)) { request, context in
                 try await self.invokeAsynchronously(request, context: context)
@@ -67,6 +70,39 @@ struct QueueRoutes: Sendable {
             )
         }
         return try await stored { try await store.enqueue([message], to: name)[0] }
+    }
+
+    /// `POST /queue/{queue}/batch`: up to ten messages in one request, stored together or not at all.
+    private func enqueueBatch(_ request: Request, queue name: String) async throws -> Response {
+        try checkConsumed(name)
+        let messages = try NewMessage.batch(json: try await Self.collectMessage(request))
+        let sent: [SentMessage]
+        do {
+            sent = try await store.enqueue(messages, to: name)
+        } catch let error as QueueError where error.code == .storageFailed || error.code == .cannotOpen {
+            logger.error("Storing messages failed", metadata: [LogKey.error: "\(error)"])
+            throw QueueError(.storageFailed, "the messages could not be stored; the invoker's log says why")
+        }
+        var json = JSONText(capacity: 160 * sent.count)
+        json.object { json in
+            json.key("messages")
+            json.array { json in
+                for message in sent { message.write(to: &json) }
+            }
+        }
+        return Self.accepted(json.buffer)
+    }
+
+    /// Throws a ``QueueError`` listing the queues when no function consumes `name`.
+    private func checkConsumed(_ name: String) throws {
+        guard !queues.contains(where: { $0.name == name }) else { return }
+        let known = queues.map(\.name).sorted()
+        throw QueueError(
+            .queueNotFound,
+            "no function consumes queue \"\(name)\"; "
+                + (known.isEmpty
+                    ? "no function has a queue trigger" : "the queues are: \(known.joined(separator: ", "))")
+        )
     }
 
     private func invokeAsynchronously(_ request: Request, context: InvokerRequestContext) async throws -> Response {
@@ -113,15 +149,16 @@ struct QueueRoutes: Sendable {
             throw QueueError(.storageFailed, "the message could not be stored; the invoker's log says why")
         }
         var json = JSONText(capacity: 160)
-        json.object { json in
-            json.member("messageId", sent.messageId)
-            json.member("md5OfMessageBody", sent.md5OfMessageBody)
-            json.member("md5OfMessageAttributes", ifPresent: sent.md5OfMessageAttributes)
-        }
-        return Response(
+        sent.write(to: &json)
+        return Self.accepted(json.buffer)
+    }
+
+    /// `202 Accepted` with the JSON `body`.
+    private static func accepted(_ body: ByteBuffer) -> Response {
+        Response(
             status: .accepted,
-            headers: [.contentType: "application/json", .contentLength: String(json.buffer.readableBytes)],
-            body: ResponseBody(byteBuffer: json.buffer)
+            headers: [.contentType: "application/json", .contentLength: String(body.readableBytes)],
+            body: ResponseBody(byteBuffer: body)
         )
     }
 }

@@ -80,15 +80,21 @@ final class CallbackSender: Service, Sendable {
             do {
                 let status = try await post(callback)
                 if (200..<300).contains(status) { return }
-                logger.notice("Callback refused", metadata: [LogKey.attempt: "\(attempt)", "status": "\(status)"])
+                logger.notice(
+                    "Callback refused",
+                    metadata: [LogKey.callbackAttempt: "\(attempt)", LogKey.callbackStatus: "\(status)"]
+                )
             } catch {
-                logger.notice("Callback failed", metadata: [LogKey.attempt: "\(attempt)", LogKey.error: "\(error)"])
+                logger.notice(
+                    "Callback failed",
+                    metadata: [LogKey.callbackAttempt: "\(attempt)", LogKey.error: "\(error)"]
+                )
             }
             guard attempt < Self.attempts, !Task.isCancelled else { break }
             try? await Task.sleep(for: delay)
             delay *= 2
         }
-        logger.warning("Callback given up", metadata: [LogKey.attempt: "\(Self.attempts)"])
+        logger.warning("Callback given up", metadata: [LogKey.callbackAttempt: "\(Self.attempts)"])
     }
 
     private func post(_ callback: Callback) async throws -> Int {

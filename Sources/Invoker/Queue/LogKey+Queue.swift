@@ -7,8 +7,10 @@ extension LogKey {
     static let messages = "queue.messages"
     /// Where a callback goes.
     static let callbackURL = "callback.url"
-    /// Which attempt at something failed.
-    static let attempt = "attempt"
+    /// Which attempt at posting a callback failed.
+    static let callbackAttempt = "callback.attempt"
+    /// The HTTP status a callback receiver answered.
+    static let callbackStatus = "callback.status"
     /// An error that was handled.
     static let error = "error"
 }

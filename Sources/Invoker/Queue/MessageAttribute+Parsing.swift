@@ -15,18 +15,29 @@ extension MessageAttribute {
     /// try MessageAttribute.parse(json: #"{"author":"Ada","priority":3}"#)
     /// ```
     static func parse(json: String) throws -> [String: MessageAttribute] {
-        guard case .object(let members) = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8)) else {
-            throw invalid("must be a JSON object of attributes, like {\"author\":\"Ada\",\"priority\":3}")
+        let value = try? JSONDecoder().decode(JSONValue.self, from: Data(json.utf8))
+        return try parse(value ?? .null, source: header)
+    }
+
+    /// Reads attributes from a parsed JSON value, as ``parse(json:)`` does; `source` names where they came from in
+    /// the error messages.
+    static func parse(_ value: JSONValue, source: String) throws -> [String: MessageAttribute] {
+        do {
+            guard case .object(let members) = value else {
+                throw invalid("must be a JSON object of attributes, like {\"author\":\"Ada\",\"priority\":3}")
+            }
+            guard members.count <= maximumCount else {
+                throw invalid("has \(members.count) attributes; a message may have at most \(maximumCount)")
+            }
+            var attributes: [String: MessageAttribute] = [:]
+            for (name, value) in members {
+                try validate(name: name)
+                attributes[name] = try attribute(named: name, from: value)
+            }
+            return attributes
+        } catch let error as QueueError {
+            throw QueueError(error.code, "\(source) \(error.message)")
         }
-        guard members.count <= maximumCount else {
-            throw invalid("has \(members.count) attributes; a message may have at most \(maximumCount)")
-        }
-        var attributes: [String: MessageAttribute] = [:]
-        for (name, value) in members {
-            try validate(name: name)
-            attributes[name] = try attribute(named: name, from: value)
-        }
-        return attributes
     }
 
     private static func attribute(named name: String, from value: JSONValue) throws -> MessageAttribute {
@@ -121,6 +132,6 @@ extension MessageAttribute {
     }
 
     private static func invalid(_ message: String) -> QueueError {
-        QueueError(.invalidMessage, "\(header) \(message)")
+        QueueError(.invalidMessage, message)
     }
 }

@@ -64,6 +64,7 @@ final class QueueConsumer: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             var unfinished = 0
             var storeFailures = 0
+            var idle = true
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 // A finished batch is only counted out by `next()`: at most `concurrency` are ever in flight.
                 if unfinished >= settings.concurrency {
@@ -73,7 +74,8 @@ final class QueueConsumer: Service, Sendable {
                 }
                 let batch: [QueueMessage]
                 do {
-                    batch = try await nextBatch()
+                    batch = try await nextBatch(idle: idle)
+                    idle = batch.isEmpty
                     storeFailures = 0
                 } catch {
                     storeFailures += 1
@@ -90,14 +92,16 @@ final class QueueConsumer: Service, Sendable {
     }
 
     /// Leases the next batch: up to `batchSize` messages, waiting up to `batchWindow` to fill it. Returns an empty
-    /// batch after waiting for messages to arrive, when there were none.
-    private func nextBatch() async throws -> [QueueMessage] {
+    /// batch after waiting for messages to arrive, when there were none. An `idle` consumer (its last look found
+    /// nothing) first reads whether a message is due, so that an idle queue costs reads, not write transactions.
+    private func nextBatch(idle: Bool) async throws -> [QueueMessage] {
         var mark = store.arrivals.mark(definition.name)
-        var batch = try await store.lease(from: definition.name, limit: settings.batchSize, policy: settings.policy)
-        guard !batch.isEmpty else {
-            await store.arrivals.wait(definition.name, after: mark, timeout: try await idleWait())
+        if idle, let wait = try await idleWait() {
+            await store.arrivals.wait(definition.name, after: mark, timeout: wait)
             return []
         }
+        var batch = try await store.lease(from: definition.name, limit: settings.batchSize, policy: settings.policy)
+        guard !batch.isEmpty else { return [] }
         guard settings.batchWindow > .zero else { return batch }
         let deadline = ContinuousClock.now + settings.batchWindow
         while batch.count < settings.batchSize && !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -111,12 +115,12 @@ final class QueueConsumer: Service, Sendable {
         return batch
     }
 
-    /// How long to wait for messages when the queue has none visible: until the next delayed message is due, at most
+    /// How long to wait for messages, or nil when one is due now: until the next delayed message is due, at most
     /// ``pollInterval``.
-    private func idleWait() async throws -> Duration {
+    private func idleWait() async throws -> Duration? {
         guard let next = try await store.nextVisibleTime(in: definition.name) else { return Self.pollInterval }
         let due = Duration.milliseconds(next - CLFTime.nowEpochMs())
-        return min(max(due, .milliseconds(1)), Self.pollInterval)
+        return due > .zero ? min(due, Self.pollInterval) : nil
     }
 
     /// Runs one batch and settles its messages.

@@ -97,10 +97,3 @@ struct QueueFormatter {
         }.joined(separator: "\n")
     }
 }
-
-extension Date {
-    /// The time `milliseconds` after the Unix epoch.
-    init(milliseconds: Int64) {
-        self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
-    }
-}

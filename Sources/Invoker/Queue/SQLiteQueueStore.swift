@@ -16,26 +16,6 @@ final class SQLiteQueueStore: QueueStore {
     /// Where `invoker serve` keeps the queue and the `invoker queue` commands read it, beside the manifest.
     static let defaultDatabasePath = ".invoker/queue.sqlite"
 
-    /// How the store opens its database.
-    struct Configuration: Sendable {
-        /// How SQLite makes commits durable.
-        enum Synchronous: String, Sendable {
-            /// Every commit is on disk before it returns: nothing acknowledged is lost, even on power loss.
-            case full = "FULL"
-            /// Commits survive a crash of the process but the last ones may be lost on power loss (faster).
-            case normal = "NORMAL"
-        }
-
-        /// How SQLite makes commits durable.
-        var synchronous = Synchronous.full
-        /// How long a write waits for another process that holds the database's write lock (`invoker queue purge`)
-        /// before it fails.
-        var busyTimeout: Duration = .seconds(5)
-
-        /// Creates a configuration with the defaults.
-        init() {}
-    }
-
     /// The path of the database file.
     let path: String
     /// The connections: one writer, readers beside it.
@@ -65,7 +45,7 @@ final class SQLiteQueueStore: QueueStore {
             var options = GRDB.Configuration()
             options.busyMode = .timeout(configuration.busyTimeout.seconds)
             options.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.rawValue)")
+                try db.execute(sql: "PRAGMA synchronous = \(configuration.synchronous.pragma)")
             }
             database = try DatabasePool(path: path, configuration: options)
             try Self.migrator.migrate(database)

@@ -7,3 +7,15 @@ struct SentMessage: Codable, Sendable, Equatable {
     /// The MD5 digest of its attributes as SQS computes it; nil without attributes.
     var md5OfMessageAttributes: String?
 }
+
+extension SentMessage {
+    /// Writes the message as the `202` answer's JSON object: `messageId`, `md5OfMessageBody` and, with attributes,
+    /// `md5OfMessageAttributes`.
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.member("messageId", messageId)
+            json.member("md5OfMessageBody", md5OfMessageBody)
+            json.member("md5OfMessageAttributes", ifPresent: md5OfMessageAttributes)
+        }
+    }
+}
