@@ -207,3 +207,28 @@ struct WorkerPoolStateMachineTests {
         #expect(machine.workerReady(2, initDuration: nil, now: start) == .stop)
     }
 }
+
+extension WorkerPoolStateMachineTests {
+    @Test("a warm worker is preferred over a new one that has served nothing yet")
+    func warmBeforeNew() {
+        var machine = machine(max: 4)
+        #expect(machine.requestArrived(waiter: 0, deadline: at(.milliseconds(5)), now: start) == .wait(spawn: [0]))
+        #expect(machine.requestArrived(waiter: 1, deadline: at(.seconds(10)), now: start) == .wait(spawn: [1]))
+        #expect(machine.tick(now: at(.milliseconds(6))).expired == [0])
+        #expect(
+            machine.workerReady(0, initDuration: .milliseconds(5), now: at(.milliseconds(7))) == .dispatch(waiter: 1)
+        )
+        machine.invocationAnswered(runTime: .milliseconds(1))
+        #expect(machine.workerReady(0, initDuration: nil, now: at(.milliseconds(10))) == .idle)
+        // Worker 1 becomes ready later than worker 0 went idle, but it has served nothing: worker 0 is taken.
+        #expect(machine.workerReady(1, initDuration: .milliseconds(15), now: at(.milliseconds(20))) == .idle)
+        #expect(
+            machine.requestArrived(waiter: 2, deadline: at(.seconds(10)), now: at(.milliseconds(30)))
+                == .dispatch(worker: 0)
+        )
+        #expect(
+            machine.requestArrived(waiter: 3, deadline: at(.seconds(10)), now: at(.milliseconds(31)))
+                == .dispatch(worker: 1)
+        )
+    }
+}

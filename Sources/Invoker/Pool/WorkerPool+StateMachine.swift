@@ -87,7 +87,8 @@ extension WorkerPool {
         let limits: Limits
         /// Every live worker and its state.
         private(set) var workers: [Int: WorkerState] = [:]
-        /// Idle workers with the instant they became idle, the least recently used first.
+        /// Idle workers with the instant they became idle: those that never served an invocation first, then the
+        /// others from the least to the most recently used (taken from the end).
         private(set) var idle: [(id: Int, since: ContinuousClock.Instant)] = []
         /// Requests waiting for a worker, oldest first, with the instant they give up.
         private(set) var waiters = CircularBuffer<(id: Int, deadline: ContinuousClock.Instant)>()
@@ -169,7 +170,12 @@ extension WorkerPool {
                 return .dispatch(waiter: waiter.id)
             }
             workers[id] = .idle
-            idle.append((id, now))
+            // A worker that has served nothing yet has no warm caches: it goes behind the ones that have.
+            if state == .starting {
+                idle.insert((id, now), at: 0)
+            } else {
+                idle.append((id, now))
+            }
             return .idle
         }
 
@@ -219,13 +225,14 @@ extension WorkerPool {
                     actions.spawn.append(newWorker())
                 }
             }
-            // Retire at most one worker a tick, the least recently used, and never during a burst.
+            // Retire at most one worker a tick, the one idle the longest, and never during a burst.
             if !autoscaler.isPanicking(now: now), liveWorkers > max(limits.min, desired),
-                let oldest = idle.first, now - oldest.since >= limits.idleTimeout
+                let oldest = idle.indices.min(by: { idle[$0].since < idle[$1].since }),
+                now - idle[oldest].since >= limits.idleTimeout
             {
-                idle.removeFirst()
-                workers[oldest.id] = .stopping
-                actions.retire.append(oldest.id)
+                let retired = idle.remove(at: oldest).id
+                workers[retired] = .stopping
+                actions.retire.append(retired)
             }
             return actions
         }
