@@ -5,7 +5,8 @@ import NIOPosix
 import ServiceLifecycle
 
 /// Builds the invoker: loads and validates the manifest, finds the worker binary, opens the invocation log and the
-/// queue, and composes the HTTP server with one worker pool per function and the queues' consumers. `invoker serve` runs it; tests run it too.
+/// queue, and composes the HTTP server with one worker pool per function and the queues' consumers. `invoker serve`
+/// runs it; tests run it too.
 func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let manifest = try Manifest.load(path: configuration.manifestPath)
     let binary = try await FunctionsBinary.locate(

@@ -48,8 +48,10 @@ extension SQLiteQueueStore {
                 arguments: [queue, now, limit]
             )
             let update = try db.cachedStatement(
-                sql:
-                    "UPDATE messages SET leased = 1, visible_at = ?, receive_count = ?, first_received_at = ? WHERE seq = ?"
+                sql: """
+                    UPDATE messages SET leased = 1, visible_at = ?, receive_count = ?, first_received_at = ?
+                    WHERE seq = ?
+                    """
             )
             let deadline = now + policy.visibilityTimeout.wholeMilliseconds
             var messages: [QueueMessage] = []
