@@ -45,15 +45,7 @@ struct QueueRoutes: Sendable {
     }
 
     private func enqueue(_ request: Request, queue name: String) async throws -> Response {
-        guard queues.contains(where: { $0.name == name }) else {
-            let known = queues.map(\.name).sorted()
-            throw QueueError(
-                .queueNotFound,
-                "no function consumes queue \"\(name)\"; "
-                    + (known.isEmpty
-                        ? "no function has a queue trigger" : "the queues are: \(known.joined(separator: ", "))")
-            )
-        }
+        try checkConsumed(name)
         let body = try await Self.collectMessage(request)
         guard body.readableBytes > 0 else {
             throw QueueError(.invalidMessage, "the message body is empty: send the message as the request body")
