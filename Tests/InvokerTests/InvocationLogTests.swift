@@ -361,6 +361,22 @@ struct InvocationLogTests {
 
 /// Records, database paths and loggers for the invocation log tests.
 enum InvocationFixtures {
+    /// Runs `body` with a read-only store over a fresh database file holding `records`.
+    static func withStore(
+        holding records: [InvocationRecord],
+        _ body: (InvocationStore) async throws -> Void
+    ) async throws {
+        try await withDatabasePath { path in
+            let log = try InvocationLog(path: path, logger: quietLogger)
+            try await log.database.write { db in
+                for record in records {
+                    try record.insert(db)
+                }
+            }
+            try await body(InvocationStore(path: path))
+        }
+    }
+
     /// A logger that discards everything.
     static let quietLogger = Logger(label: "invocation-log-tests") { _ in SwiftLogNoOpLogHandler() }
 

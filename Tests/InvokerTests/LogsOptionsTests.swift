@@ -90,20 +90,12 @@ struct LogsOptionsTests {
         #expect(throws: Never.self) { try Logs.parse(["-f", "--errors", "--json"]) }
     }
 
-    /// Runs `body` with a store holding `records`.
+    /// Runs `body` with a store holding `records`, and the records.
     private func withRecords(
         _ records: [InvocationRecord],
         _ body: (InvocationStore, [InvocationRecord]) async throws -> Void
     ) async throws {
-        try await InvocationFixtures.withDatabasePath { path in
-            let log = try InvocationLog(path: path, logger: InvocationFixtures.quietLogger)
-            try await log.database.write { db in
-                for record in records {
-                    try record.insert(db)
-                }
-            }
-            try await body(InvocationStore(path: path), records)
-        }
+        try await InvocationFixtures.withStore(holding: records) { store in try await body(store, records) }
     }
 
     /// The error `parse` throws; fails the test if it throws none.

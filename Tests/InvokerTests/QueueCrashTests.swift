@@ -8,12 +8,6 @@ import Testing
 
 @testable import Invoker
 
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
-
 /// The bodies the invoker answered `202`.
 final class Acknowledged: Sendable {
     let bodies = Mutex<Set<String>>([])
@@ -42,7 +36,7 @@ struct QueueCrashTests {
         let acknowledged = Acknowledged()
 
         // First run: send everything, and kill the invoker once a good part is processed.
-        let killed = try await Self.serve(environment) { url, signal in
+        let killed = try await environment.serveProcess { url, signal in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await Self.send(bodies, to: url, acknowledged: acknowledged) }
                 #expect(
@@ -51,14 +45,14 @@ struct QueueCrashTests {
                 try signal(.kill)
                 try await group.waitForAll()
             }
-        }
+        }.status
         #expect(killed == .signaled(SIGKILL))
         let acknowledgedBeforeKill = acknowledged.bodies.withLock { $0 }
         let processedBeforeKill = Set(RecordedMessage.read(records).map(\.body))
         #expect(processedBeforeKill.count < Self.messages, "the kill should come before everything is processed")
 
         // Second run: the producer sends again what was not acknowledged; everything gets processed.
-        let stopped = try await Self.serve(environment) { url, signal in
+        let stopped = try await environment.serveProcess { url, signal in
             let unacknowledged = bodies.filter { !acknowledgedBeforeKill.contains($0) }
             await Self.send(unacknowledged, to: url, acknowledged: acknowledged)
             #expect(acknowledged.bodies.withLock { $0.count } == Self.messages)
@@ -68,7 +62,7 @@ struct QueueCrashTests {
                 }
             )
             try signal(.terminate)
-        }
+        }.status
         #expect(stopped == .exited(0))
 
         let recorded = RecordedMessage.read(records)
@@ -100,11 +94,11 @@ struct QueueCrashTests {
         ])
         let bodies = (0..<40).map { "message-\($0)" }
         let acknowledged = Acknowledged()
-        let first = try await Self.serve(environment) { url, signal in
+        let first = try await environment.serveProcess { url, signal in
             await Self.send(bodies, to: url, acknowledged: acknowledged)
             #expect(await eventually { !RecordedMessage.read(records).isEmpty })
             try signal(.terminate)
-        }
+        }.status
         #expect(first == .exited(0))
         #expect(acknowledged.bodies.withLock { $0.count } == bodies.count)
         let started = RecordedMessage.read(records).count
@@ -112,39 +106,14 @@ struct QueueCrashTests {
         #expect(queue.first?.inFlight == 0 && queue.first?.delayed == 0, "the batches in flight were acknowledged")
         #expect(queue.first?.depth == bodies.count - started)
 
-        let second = try await Self.serve(environment) { _, signal in
+        let second = try await environment.serveProcess { _, signal in
             #expect(await eventually(timeout: .seconds(30)) { RecordedMessage.read(records).count >= bodies.count })
             try signal(.terminate)
-        }
+        }.status
         #expect(second == .exited(0))
         let recorded = RecordedMessage.read(records)
         #expect(recorded.map(\.body).sorted() == bodies.sorted(), "each message processed exactly once")
         #expect(recorded.allSatisfy { $0.receiveCount == 1 })
-    }
-
-    /// Runs `invoker serve` on the environment until `body` (given its URL and a way to signal it) returns and the
-    /// process ends; returns how it ended.
-    static func serve(
-        _ environment: TestEnvironment,
-        _ body: @escaping @Sendable (String, _ signal: @Sendable (Signal) throws -> Void) async throws -> Void
-    ) async throws -> TerminationStatus {
-        let arguments = [
-            "serve", "--port", "0", "--manifest", environment.manifestPath, "--db", environment.databasePath,
-            "--functions-binary", TestEnvironment.functionsBinary, "--log-level", "error",
-        ]
-        let result = try await Subprocess.run(
-            .path(FilePath(TestEnvironment.invokerBinary)),
-            arguments: Arguments(arguments),
-            input: .none,
-            output: .sequence,
-            error: .discarded
-        ) { execution in
-            var lines = execution.standardOutput.strings().makeAsyncIterator()
-            guard let banner = try await lines.next(), let url = banner.split(separator: " ").last.map(String.init)
-            else { throw InvokerError(.configuration, "the invoker printed no banner") }
-            try await body(url.trimmingCharacters(in: .whitespacesAndNewlines)) { try execution.send(signal: $0) }
-        }
-        return result.terminationStatus
     }
 
     /// Posts `bodies` to the `jobs` queue over 8 connections until done or the invoker is gone; adds those answered

@@ -23,20 +23,7 @@ struct ServeCommandTests {
             "sleep": TestEnvironment.fixture("sleep", ["scaling": ["max": 4]])
         ])
         defer { environment.remove() }
-        let arguments = [
-            "serve", "--port", "0", "--manifest", environment.manifestPath, "--db", environment.databasePath,
-            "--functions-binary", TestEnvironment.functionsBinary, "--log-level", "warning",
-        ]
-        let result = try await Subprocess.run(
-            .path(FilePath(TestEnvironment.invokerBinary)),
-            arguments: Arguments(arguments),
-            input: .none,
-            output: .sequence,
-            error: .discarded
-        ) { execution -> [String] in
-            var lines = execution.standardOutput.strings().makeAsyncIterator()
-            guard let banner = try await lines.next(), let url = banner.split(separator: " ").last.map(String.init)
-            else { throw InvokerError(.configuration, "the invoker printed no banner") }
+        let (bodies, status) = try await environment.serveProcess { url, signal -> [String] in
             return try await withThrowingTaskGroup(of: String?.self) { group in
                 for _ in 0..<4 {
                     group.addTask { try await Self.post(url + "/function/sleep", body: #"{"ms":1000}"#) }
@@ -48,14 +35,14 @@ struct ServeCommandTests {
                 #expect(table.first?.hasPrefix("FUNCTION") == true)
                 let columns = table.dropFirst().first?.split(separator: " ").map(String.init) ?? []
                 #expect(columns.first == "sleep" && columns.dropFirst(2).first == "4", "\(table)")
-                try execution.send(signal: .terminate)
+                try signal(.terminate)
                 var bodies: [String] = []
                 for try await body in group { bodies.append(body ?? "no answer") }
                 return bodies
             }
         }
-        #expect(result.closureResult == Array(repeating: #"{"slept":1000}"#, count: 4))
-        #expect(result.terminationStatus == .exited(0))
+        #expect(bodies == Array(repeating: #"{"slept":1000}"#, count: 4))
+        #expect(status == .exited(0))
 
         let logs = try await Self.invoker(["logs", "--db", environment.databasePath, "--json"])
         let records = try logs.split(separator: "\n").map {

@@ -17,7 +17,7 @@ struct StatsCommandTests {
         let hundred = (1...100).shuffled().map { Self.record(function: "hundred", durationMs: Double($0)) }
         let one = [Self.record(function: "one", durationMs: 7)]
         let three = [3.0, 1, 2].map { Self.record(function: "three", durationMs: $0) }
-        try await withRecords(hundred + one + three) { store in
+        try await InvocationFixtures.withStore(holding: hundred + one + three) { store in
             let statistics = try await store.statistics()
             #expect(statistics.map(\.function) == ["hundred", "one", "three"])
             let durations = statistics.map { [$0.durationP50Ms, $0.durationP95Ms, $0.durationP99Ms] }
@@ -47,7 +47,7 @@ struct StatsCommandTests {
         // Throttled invocations count, but never ran: their zero durations and waits are not ranked.
         records += (0..<3).map { _ in Self.record(function: "hello", durationMs: 0, status: .throttled) }
 
-        try await withRecords(records) { store in
+        try await InvocationFixtures.withStore(holding: records) { store in
             let hello = try #require(try await store.statistics().first)
             #expect(hello.invocations == 10)
             #expect(hello.errors == 1)
@@ -68,7 +68,9 @@ struct StatsCommandTests {
 
     @Test("a function that was only throttled has counts but no percentiles")
     func onlyThrottled() async throws {
-        try await withRecords([Self.record(function: "busy", durationMs: 0, status: .throttled)]) { store in
+        try await InvocationFixtures.withStore(holding: [
+            Self.record(function: "busy", durationMs: 0, status: .throttled)
+        ]) { store in
             let busy = try #require(try await store.statistics().first)
             #expect(busy.throttles == 1)
             #expect(busy.durationP50Ms == nil && busy.waitP50Ms == nil && busy.initDurationP50Ms == nil)
@@ -80,7 +82,7 @@ struct StatsCommandTests {
     @Test("--function, --trigger, --since and --until narrow what is counted")
     func filters() async throws {
         let records = InvocationFixtures.variedRecords(count: 60)
-        try await withRecords(records) { store in
+        try await InvocationFixtures.withStore(holding: records) { store in
             let resize = try await Stats.parse(["--function", "resize", "--json"])
                 .output(from: store, formatter: formatter)
             #expect(resize.split(separator: "\n").count == 1)
@@ -105,7 +107,7 @@ struct StatsCommandTests {
 
     @Test("--json prints one object per function with snake_case keys, which decodes back to the statistics")
     func json() async throws {
-        try await withRecords(InvocationFixtures.variedRecords(count: 30)) { store in
+        try await InvocationFixtures.withStore(holding: InvocationFixtures.variedRecords(count: 30)) { store in
             let lines = try await Stats.parse(["--json"]).output(from: store, formatter: formatter)
                 .split(separator: "\n").map(String.init)
             #expect(lines.count == 3)
@@ -126,7 +128,7 @@ struct StatsCommandTests {
         records[0].initDurationMs = 41.25
         records[1].status = .error
         records.append(Self.record(function: "resize-images", durationMs: 1_234.5, status: .timeout))
-        try await withRecords(records) { store in
+        try await InvocationFixtures.withStore(holding: records) { store in
             let output = try await Stats.parse([]).output(from: store, formatter: formatter)
             let lines = output.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(
@@ -166,19 +168,4 @@ struct StatsCommandTests {
         return record
     }
 
-    /// Runs `body` with a store holding `records`.
-    private func withRecords(
-        _ records: [InvocationRecord],
-        _ body: (InvocationStore) async throws -> Void
-    ) async throws {
-        try await InvocationFixtures.withDatabasePath { path in
-            let log = try InvocationLog(path: path, logger: InvocationFixtures.quietLogger)
-            try await log.database.write { db in
-                for record in records {
-                    try record.insert(db)
-                }
-            }
-            try await body(InvocationStore(path: path))
-        }
-    }
 }

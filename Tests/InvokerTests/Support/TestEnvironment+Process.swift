@@ -1,0 +1,39 @@
+import Foundation
+import Subprocess
+
+@testable import Invoker
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+extension TestEnvironment {
+    /// Runs the real `invoker serve` on this environment's manifest and databases, as a process on a free port, until
+    /// `body` (given the invoker's URL and a way to signal the process) returns and the process ends; returns what
+    /// `body` returned and how the process ended.
+    func serveProcess<Result: Sendable>(
+        _ body: @escaping @Sendable (_ url: String, _ signal: @Sendable (Signal) throws -> Void) async throws -> Result
+    ) async throws -> (result: Result, status: TerminationStatus) {
+        let arguments = [
+            "serve", "--port", "0", "--manifest", manifestPath, "--db", databasePath,
+            "--functions-binary", Self.functionsBinary, "--log-level", "error",
+        ]
+        let result = try await Subprocess.run(
+            .path(FilePath(Self.invokerBinary)),
+            arguments: Arguments(arguments),
+            input: .none,
+            output: .sequence,
+            error: .discarded
+        ) { execution in
+            var lines = execution.standardOutput.strings().makeAsyncIterator()
+            guard let banner = try await lines.next(), let url = banner.split(separator: " ").last.map(String.init)
+            else { throw InvokerError(.configuration, "the invoker printed no banner") }
+            return try await body(url.trimmingCharacters(in: .whitespacesAndNewlines)) {
+                try execution.send(signal: $0)
+            }
+        }
+        return (result.closureResult, result.terminationStatus)
+    }
+}
