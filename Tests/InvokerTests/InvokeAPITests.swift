@@ -82,9 +82,9 @@ struct InvokeAPITests {
             #expect(String(buffer: empty.body) == "{}")
 
             // Lambda's synchronous limit is 6,291,456 bytes: that many are accepted, one more is not.
-            let fits = #"""# + String(repeating: "a", count: InvokeAPIError.maxPayloadBytes - 2) + #"""#
+            let fits = #"""# + String(repeating: "a", count: Invocation.maxPayloadBytes - 2) + #"""#
             let accepted = try await client.invoke("event", body: fits)
-            #expect(accepted.status == .ok && accepted.body.readableBytes == InvokeAPIError.maxPayloadBytes)
+            #expect(accepted.status == .ok && accepted.body.readableBytes == Invocation.maxPayloadBytes)
             let tooLarge = try await client.invoke("event", body: fits + " ")
             #expect(tooLarge.status == .contentTooLarge)
             #expect(tooLarge.headers[.init("x-amzn-ErrorType")!] == "RequestTooLargeException")

@@ -123,11 +123,11 @@ struct RuntimeAPIStreamingTests {
         try await client.sendHead(
             .POST,
             "/2018-06-01/runtime/invocation/big/response",
-            headers: ["Content-Length": String(RuntimeAPIConnection.maxPayloadBytes + 1)],
+            headers: ["Content-Length": String(Invocation.maxPayloadBytes + 1)],
             chunked: false
         )
         try await client.sendChunk(
-            ByteBuffer(repeating: UInt8(ascii: "x"), count: RuntimeAPIConnection.maxPayloadBytes + 1)
+            ByteBuffer(repeating: UInt8(ascii: "x"), count: Invocation.maxPayloadBytes + 1)
         )
         try await client.sendEnd()
         let refused = try await client.receive()

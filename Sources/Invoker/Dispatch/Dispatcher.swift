@@ -61,7 +61,7 @@ struct Dispatcher: Sendable {
         )
         var execution = await pool.invoke(invocation, timeout: pool.function.timeout)
         if case .streaming(let reply) = execution.outcome, !relayStreams {
-            execution = await reply.collect(upTo: RuntimeAPIConnection.maxPayloadBytes)
+            execution = await reply.collect(upTo: Invocation.maxPayloadBytes)
         }
         let (response, httpStatus) = await respond(id, execution)
         let record = { @Sendable (execution: Execution) in

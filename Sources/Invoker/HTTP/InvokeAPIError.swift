@@ -19,9 +19,6 @@ struct InvokeAPIError: Error, Sendable {
     /// The throttling reason Lambda reports with `TooManyRequestsException`.
     var reason: String?
 
-    /// The largest synchronous request payload, in bytes: Lambda's limit of 6 MB (6,291,456 bytes).
-    static let maxPayloadBytes = 6_291_456
-
     /// The function (with its qualifier) does not exist.
     static func notFound(_ function: FunctionIdentifier) -> Self {
         Self(type: "ResourceNotFoundException", status: .notFound, message: "Function not found: \(function.arn)")
@@ -59,7 +56,8 @@ struct InvokeAPIError: Error, Sendable {
             self.init(
                 type: "RequestTooLargeException",
                 status: .contentTooLarge,
-                message: "Request must be smaller than \(Self.maxPayloadBytes) bytes for the InvokeFunction operation"
+                message:
+                    "Request must be smaller than \(Invocation.maxPayloadBytes) bytes for the InvokeFunction operation"
             )
         case .invalidRequest:
             self.init(type: "InvalidRequestContentException", status: .badRequest, message: error.message)

@@ -44,7 +44,7 @@ struct InvokeAPIRoutes: Sendable {
         else {
             throw InvokeAPIError.notFound(call.function)
         }
-        let payload = try await request.collectBody(upTo: InvokeAPIError.maxPayloadBytes)
+        let payload = try await request.collectBody(upTo: Invocation.maxPayloadBytes)
         guard
             payload.readableBytes == 0
                 || (try? JSONSerialization.jsonObject(with: Data(buffer: payload), options: .fragmentsAllowed)) != nil

@@ -4,9 +4,6 @@ import NIOCore
 /// The request context of the invoker's HTTP server: Hummingbird's basics plus the client's address, which the
 /// Function URL event reports as `sourceIp`.
 struct InvokerRequestContext: RequestContext, RemoteAddressRequestContext {
-    /// The largest request body accepted: Lambda's synchronous payload limit.
-    static let maxPayloadBytes = 6 * 1024 * 1024
-
     var coreContext: CoreRequestContextStorage
     /// The address of the client.
     let remoteAddress: SocketAddress?
@@ -16,5 +13,5 @@ struct InvokerRequestContext: RequestContext, RemoteAddressRequestContext {
         self.remoteAddress = source.channel.remoteAddress
     }
 
-    var maxUploadSize: Int { Self.maxPayloadBytes }
+    var maxUploadSize: Int { Invocation.maxPayloadBytes }
 }

@@ -2,6 +2,9 @@ import NIOCore
 
 /// One invocation as it is handed to a worker: the event and the metadata the Runtime API sends with it.
 struct Invocation: Sendable {
+    /// Lambda's limit on a synchronous invocation's event and its response: 6 MiB.
+    static let maxPayloadBytes = 6_291_456
+
     /// The invocation id: the Lambda request id and the id of its record.
     var id: String
     /// The event, as JSON bytes.

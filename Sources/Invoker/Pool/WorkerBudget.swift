@@ -34,7 +34,4 @@ final class WorkerBudget: Sendable {
             free.sort(by: >)
         }
     }
-
-    /// How many workers are running or starting across all functions.
-    var inUse: Int { limit - free.withLock { $0.count } }
 }

@@ -8,9 +8,6 @@ import Synchronization
 /// The worker long-polls `GET …/invocation/next`; ``invoke(_:)`` answers that poll with an invocation and waits for
 /// the worker's `POST …/response` or `POST …/error`. Any Lambda runtime client works against it.
 final class RuntimeAPIConnection: WorkerConnection {
-    /// The largest response or error document a worker may post (Lambda's synchronous limit).
-    static let maxPayloadBytes = 6 * 1024 * 1024
-
     /// Lambda-style request-handling state, guarded by one lock.
     private struct State {
         var port = 0

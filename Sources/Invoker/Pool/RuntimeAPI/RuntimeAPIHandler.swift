@@ -44,7 +44,7 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             accepted(context, keepAlive)
         case .body(var chunk):
             guard !tooLarge else { return }
-            if (body?.readableBytes ?? 0) + chunk.readableBytes > RuntimeAPIConnection.maxPayloadBytes {
+            if (body?.readableBytes ?? 0) + chunk.readableBytes > Invocation.maxPayloadBytes {
                 tooLarge = true
                 body = nil
             } else if body == nil {
@@ -85,7 +85,7 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
         case (.POST, 3, "invocation", "response"):
             guard !tooLarge else {
                 // Like Lambda, the invocation fails; the worker learns why from the 413.
-                let limit = RuntimeAPIConnection.maxPayloadBytes
+                let limit = Invocation.maxPayloadBytes
                 _ = connection.complete(id: String(parts[1]), with: .error(.responseTooLarge(limit: limit)))
                 return reject(
                     .payloadTooLarge,
