@@ -7,6 +7,8 @@ extension FunctionRegistry {
     /// the connection.
     ///
     /// - With the argument `--list`, prints the registered names, one per line, and returns.
+    /// - With `INVOKER_RUNTIME_FD` set, talks to the invoker over the native transport: binary frames on the Unix
+    ///   domain socket at that descriptor.
     /// - Otherwise connects to the Runtime API at `AWS_LAMBDA_RUNTIME_API` (`host:port`). An unknown or missing
     ///   `_HANDLER` is reported to the invoker as an init error of type `Runtime.HandlerNotFound`.
     ///
@@ -22,16 +24,37 @@ extension FunctionRegistry {
             return
         }
         Self.bootstrapLogging()
-        let (host, port) = Self.runtimeAPIEndpoint()
         // One connection needs one event loop thread, not one per core.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
-        let client: RuntimeAPIClient
-        do {
-            client = try await RuntimeAPIClient.connect(host: host, port: port, group: group)
-        } catch {
-            WorkerProcess.fail("Could not connect to the Runtime API at \(host):\(port): \(error)")
+        // The invocation loop, the handler and the connection all run on that thread: no hops between threads.
+        await withTaskExecutorPreference(EventLoopTaskExecutor(group.next())) {
+            if let descriptor = WorkerProcess.environment(NativeRuntimeClient.descriptorVariable) {
+                guard let descriptor = CInt(descriptor) else {
+                    WorkerProcess.fail(
+                        "\(NativeRuntimeClient.descriptorVariable) is '\(descriptor)', expected a descriptor"
+                    )
+                }
+                do {
+                    await self.serve(
+                        client: try await NativeRuntimeClient.connect(descriptor: descriptor, group: group)
+                    )
+                } catch {
+                    WorkerProcess.fail("Could not use the invoker's socket (descriptor \(descriptor)): \(error)")
+                }
+            } else {
+                let (host, port) = Self.runtimeAPIEndpoint()
+                do {
+                    await self.serve(client: try await RuntimeAPIClient.connect(host: host, port: port, group: group))
+                } catch {
+                    WorkerProcess.fail("Could not connect to the Runtime API at \(host):\(port): \(error)")
+                }
+            }
         }
+        try? await group.shutdownGracefully()
+    }
 
+    /// Serves the function named by `_HANDLER` over `client` until the invoker closes the connection.
+    private func serve(client: some RuntimeClient) async {
         let handlerName = WorkerProcess.environment("_HANDLER")
         guard let handlerName, let handler = self.handlers[handlerName] else {
             await self.reportHandlerNotFound(handlerName, to: client)
@@ -44,7 +67,6 @@ extension FunctionRegistry {
         } catch {
             WorkerProcess.fail("\(error)")
         }
-        try? await group.shutdownGracefully()
     }
 
     private static func bootstrapLogging() {
@@ -76,7 +98,7 @@ extension FunctionRegistry {
     /// Opens the existential, so the loop is specialised for the handler.
     private static func serve(
         _ handler: some StreamingHandler,
-        client: RuntimeAPIClient,
+        client: some RuntimeClient,
         functionName: String,
         logger: Logger
     ) async throws {
@@ -84,7 +106,7 @@ extension FunctionRegistry {
         try await loop.run()
     }
 
-    private func reportHandlerNotFound(_ name: String?, to client: RuntimeAPIClient) async -> Never {
+    private func reportHandlerNotFound(_ name: String?, to client: some RuntimeClient) async -> Never {
         let problem = name.map { "No function named '\($0)' is registered" } ?? "_HANDLER is not set"
         let notFound = FunctionError(
             type: "Runtime.HandlerNotFound",

@@ -9,7 +9,7 @@ import Testing
 @testable import Invoker
 
 /// The admin API end to end: metrics, the invocation log over HTTP, readiness, and the API key.
-@Suite("Admin API, end to end", .serialized)
+@Suite("Admin API, end to end", .serialized, .everyTransport)
 struct AdminAPITests {
     let environment: TestEnvironment
 

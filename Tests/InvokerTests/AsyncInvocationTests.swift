@@ -12,7 +12,7 @@ import Testing
 
 /// Asynchronous invocations end to end: `/async-function`, the Invoke API's `Event` type, retries, the dead-letter
 /// queue and callbacks posted to a receiver served by the test.
-@Suite("Asynchronous invocations, end to end", .serialized)
+@Suite("Asynchronous invocations, end to end", .serialized, .everyTransport)
 struct AsyncInvocationTests {
     /// A callback as the receiver got it.
     struct Received: Sendable {

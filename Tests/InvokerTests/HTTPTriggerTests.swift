@@ -9,7 +9,7 @@ import Testing
 @testable import Invoker
 
 /// End to end: the real invoker with real worker processes, over real sockets.
-@Suite("HTTP triggers, end to end", .serialized)
+@Suite("HTTP triggers, end to end", .serialized, .everyTransport)
 struct HTTPTriggerTests {
     @Test("GET and POST round trips through the example functions, each recorded")
     func roundTrips() async throws {
@@ -182,7 +182,12 @@ struct HTTPTriggerTests {
             #expect(variables["AWS_LAMBDA_FUNCTION_NAME"] == "env")
             #expect(variables["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] == "256")
             #expect(variables["AWS_LAMBDA_FUNCTION_VERSION"] == "$LATEST")
-            #expect(variables["AWS_LAMBDA_RUNTIME_API"]?.hasPrefix("127.0.0.1:") == true)
+            if EveryTransport.current == .native {
+                // The socket was moved off standard input before the handler ran, and only its number is passed.
+                #expect(variables["INVOKER_RUNTIME_FD"] == "0" && variables["AWS_LAMBDA_RUNTIME_API"] == nil)
+            } else {
+                #expect(variables["AWS_LAMBDA_RUNTIME_API"]?.hasPrefix("127.0.0.1:") == true)
+            }
             #expect(variables["AWS_REGION"] != nil && variables["TZ"] != nil && variables["LAMBDA_TASK_ROOT"] != nil)
         }
     }
@@ -227,7 +232,7 @@ struct HTTPTriggerTests {
     }
 }
 
-@Suite("Function URL mapping, end to end", .serialized)
+@Suite("Function URL mapping, end to end", .serialized, .everyTransport)
 struct FunctionURLMappingTests {
     @Test("a request becomes a complete payload 2.0 event: route, path, query, cookies, headers, parameters, body")
     func requestEvent() async throws {

@@ -8,7 +8,7 @@ import Testing
 @testable import Invoker
 
 /// The Lambda Invoke API end to end: the real invoker, real workers, answers as AWS SDKs read them.
-@Suite("Invoke API, end to end", .serialized)
+@Suite("Invoke API, end to end", .serialized, .everyTransport)
 struct InvokeAPITests {
     @Test("a typed Swift handler answers raw JSON through names, partial and full ARNs, and $LATEST")
     func functionNames() async throws {

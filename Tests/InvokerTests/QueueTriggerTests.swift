@@ -10,7 +10,7 @@ import Testing
 @testable import Invoker
 
 /// End to end: the in-process invoker with real worker processes consuming its queues.
-@Suite("Queue triggers, end to end", .serialized)
+@Suite("Queue triggers, end to end", .serialized, .everyTransport)
 struct QueueTriggerTests {
     @Test("1,000 messages are each processed once, recorded as queue invocations; the backlog scales the pool")
     func thousandMessages() async throws {

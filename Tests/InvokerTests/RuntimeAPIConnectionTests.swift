@@ -33,7 +33,7 @@ struct RuntimeAPIConnectionTests {
             // The worker parks its request for work: the pool hears it is ready.
             try await client.send(.GET, "/2018-06-01/runtime/invocation/next")
             #expect(await eventually { readyCount() == 1 })
-            group.addTask { try await connection.invoke(invocation) }
+            group.addTask { try await connection.invoke(invocation, timeout: .seconds(30)) }
             let next = try await client.receive()
             #expect(next.status == .ok)
             #expect(next.headers["lambda-runtime-aws-request-id"] == ["req-1"])
@@ -66,7 +66,8 @@ struct RuntimeAPIConnectionTests {
             #expect(await eventually { readyCount() == 2 })
             group.addTask {
                 try await connection.invoke(
-                    Invocation(id: "req-2", payload: ByteBuffer(), deadlineEpochMs: 0, functionARN: "", traceID: "")
+                    Invocation(id: "req-2", payload: ByteBuffer(), deadlineEpochMs: 0, functionARN: "", traceID: ""),
+                    timeout: .seconds(30)
                 )
             }
             #expect(try await client.receive().status == .ok)
@@ -97,7 +98,8 @@ struct RuntimeAPIConnectionTests {
         connection.close(exit: .signaled(9))
         await #expect(throws: WorkerGone.self) {
             try await connection.invoke(
-                Invocation(id: "req-3", payload: ByteBuffer(), deadlineEpochMs: 0, functionARN: "", traceID: "")
+                Invocation(id: "req-3", payload: ByteBuffer(), deadlineEpochMs: 0, functionARN: "", traceID: ""),
+                timeout: .seconds(30)
             )
         }
         try await client.close()

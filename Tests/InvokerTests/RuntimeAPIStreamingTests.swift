@@ -17,7 +17,7 @@ struct RuntimeAPIStreamingTests {
     func streamedChunks() async throws {
         let (connection, client) = try await Self.connect()
         try await client.send(.GET, "/2018-06-01/runtime/invocation/next")
-        async let reply = connection.invoke(Self.invocation("s-1"))
+        async let reply = connection.invoke(Self.invocation("s-1"), timeout: .seconds(30))
         #expect(try await client.receive().status == .ok)
 
         var headers = Self.streaming
@@ -58,7 +58,7 @@ struct RuntimeAPIStreamingTests {
     func errorTrailers() async throws {
         let (connection, client) = try await Self.connect()
         try await client.send(.GET, "/2018-06-01/runtime/invocation/next")
-        async let reply = connection.invoke(Self.invocation("s-2"))
+        async let reply = connection.invoke(Self.invocation("s-2"), timeout: .seconds(30))
         #expect(try await client.receive().status == .ok)
         try await client.sendHead(
             .POST,
@@ -93,7 +93,7 @@ struct RuntimeAPIStreamingTests {
     func workerGone() async throws {
         let (connection, client) = try await Self.connect()
         try await client.send(.GET, "/2018-06-01/runtime/invocation/next")
-        async let reply = connection.invoke(Self.invocation("s-3"))
+        async let reply = connection.invoke(Self.invocation("s-3"), timeout: .seconds(30))
         #expect(try await client.receive().status == .ok)
         try await client.sendHead(
             .POST,
@@ -118,7 +118,7 @@ struct RuntimeAPIStreamingTests {
     func oversizedResponse() async throws {
         let (connection, client) = try await Self.connect()
         try await client.send(.GET, "/2018-06-01/runtime/invocation/next")
-        async let reply = connection.invoke(Self.invocation("big"))
+        async let reply = connection.invoke(Self.invocation("big"), timeout: .seconds(30))
         #expect(try await client.receive().status == .ok)
         try await client.sendHead(
             .POST,

@@ -8,7 +8,7 @@ import Testing
 @testable import Invoker
 
 /// Pools, scaling and isolation, end to end with real worker processes.
-@Suite("Worker pools, end to end", .serialized)
+@Suite("Worker pools, end to end", .serialized, .everyTransport)
 struct ScalingTests {
     @Test("50 concurrent requests to a cold function all succeed; the pool grows, then shrinks back after idleTimeout")
     func burstAndShrink() async throws {
@@ -225,7 +225,7 @@ enum ProcessTable {
     }
 }
 
-@Suite("Failing functions, end to end")
+@Suite("Failing functions, end to end", .everyTransport)
 struct FailingFunctionTests {
     @Test("a function whose workers keep failing to start is backed off: callers get a fast 503 with the last error")
     func circuitBreaker() async throws {

@@ -15,7 +15,7 @@ import SystemPackage
 #endif
 
 /// The `invoker` executable as a user runs it: `serve`, requests over HTTP, SIGTERM, then `logs`.
-@Suite("invoker serve and logs, as a process")
+@Suite("invoker serve and logs, as a process", .everyTransport)
 struct ServeCommandTests {
     @Test("SIGTERM with invocations in flight: all are answered and recorded, workers stop, exit status 0")
     func gracefulShutdown() async throws {

@@ -7,7 +7,7 @@ import Testing
 @testable import Invoker
 
 /// Workers of a root invoker run under user ids of their own, switched by `setpriv` in the worker's own process.
-@Suite("Worker identity", .serialized)
+@Suite("Worker identity", .serialized, .everyTransport)
 struct WorkerIdentityTests {
     @Test("the setpriv wrapping switches user and group and clears the groups; inherited runs the command as is")
     func wrapping() throws {

@@ -4,12 +4,13 @@ extension FunctionDefinition {
     /// The fields a function may have in the manifest.
     static let fields = [
         "handler", "command", "workingDirectory", "http", "timeout", "memory", "scaling", "environment", "queue",
-        "limits",
+        "limits", "transport",
     ]
 
     /// Environment variables the invoker sets itself; a manifest may not override them.
     static let reservedEnvironment: Set<String> = [
-        "AWS_LAMBDA_RUNTIME_API", "_HANDLER", "AWS_LAMBDA_FUNCTION_NAME", "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+        "AWS_LAMBDA_RUNTIME_API", "INVOKER_RUNTIME_FD", "_HANDLER", "AWS_LAMBDA_FUNCTION_NAME",
+        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
         "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_REGION", "LAMBDA_TASK_ROOT",
     ]
 
@@ -34,6 +35,7 @@ extension FunctionDefinition {
         self.environment = try Self.environment(object)
         self.queue = try object.object("queue").map(QueueTrigger.init)
         self.limits = try object.object("limits").map(Limits.init) ?? Limits()
+        self.transport = try Self.transport(object, default: command == nil ? .native : .runtimeAPI)
         if let queue, queue.visibilityTimeout < timeout {
             throw object.error(
                 "queue.visibilityTimeout",
@@ -41,6 +43,15 @@ extension FunctionDefinition {
                     + " delivered twice while it is still being processed"
             )
         }
+    }
+
+    private static func transport(_ object: ManifestObject, default: Transport) throws -> Transport {
+        guard let name = try object.string("transport") else { return `default` }
+        guard let transport = Transport(rawValue: name) else {
+            let names = Transport.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: " or ")
+            throw object.error("transport", "must be \(names), got \"\(name)\"")
+        }
+        return transport
     }
 
     private static func directory(_ object: ManifestObject, base: String) throws -> String? {

@@ -22,6 +22,8 @@ struct FunctionDefinition: Sendable, Equatable {
     var queue: QueueTrigger?
     /// The operating-system limits of each worker.
     var limits = Limits()
+    /// How the invoker and the function's workers talk.
+    var transport: Transport = .native
 }
 
 extension FunctionDefinition {
@@ -67,6 +69,15 @@ extension FunctionDefinition {
         var openFiles = 1024
         /// The most CPU seconds over a worker's life (the worker is then replaced).
         var cpuSeconds = 3600
+    }
+
+    /// How the invoker and a function's workers talk.
+    enum Transport: String, Sendable, Equatable, CaseIterable {
+        /// Binary frames on a Unix domain socket: the fast path of workers built with our `Runtime` library, and
+        /// the default for functions in the `Functions` binary.
+        case native
+        /// The Lambda Runtime API over HTTP: any Lambda runtime client works; the default for `command` workers.
+        case runtimeAPI = "runtime-api"
     }
 
     /// The defaults of a function that sets nothing but its handler.

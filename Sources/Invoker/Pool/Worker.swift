@@ -60,10 +60,11 @@ final class Worker: Sendable {
         self.spawnedAt = .now
     }
 
-    /// Prepares a worker: its Runtime API listener and its output pipe, both on one event loop so the output can be
-    /// fenced exactly when a reply arrives. `onEvent` receives the worker's Runtime API events.
+    /// Prepares a worker: its connection over `transport` and its output pipe, both on one event loop so the output
+    /// can be fenced exactly when a reply arrives. `onEvent` receives the worker's events.
     static func prepare(
         id: Int,
+        transport: FunctionDefinition.Transport,
         eventLoop: any EventLoop,
         onEvent: @escaping @Sendable (Worker, WorkerEvent) -> Void
     ) async throws -> (worker: Worker, pipeWriteEnd: CInt) {
@@ -92,10 +93,14 @@ final class Worker: Sendable {
             throw error
         }
         let box = WorkerBox()
-        let connection: RuntimeAPIConnection
+        let connection: any WorkerConnection
+        let forward: @Sendable (WorkerEvent) -> Void = { event in
+            if let worker = box.worker { onEvent(worker, event) }
+        }
         do {
-            connection = try await RuntimeAPIConnection.listen(on: eventLoop) { event in
-                if let worker = box.worker { onEvent(worker, event) }
+            switch transport {
+            case .native: connection = try await NativeConnection.open(on: eventLoop, onEvent: forward)
+            case .runtimeAPI: connection = try await RuntimeAPIConnection.listen(on: eventLoop, onEvent: forward)
             }
         } catch {
             channel.close(promise: nil)
@@ -153,6 +158,8 @@ final class Worker: Sendable {
             limits.processes = nil
         }
         let output = FileDescriptor(rawValue: pipeWriteEnd)
+        // The native transport's socket, or nothing to read.
+        let input = FileDescriptor(rawValue: connection.workerDescriptor ?? open("/dev/null", O_RDONLY | O_CLOEXEC))
         let exit: WorkerExit
         do {
             let (limited, limitedArguments) = try limits.wrapping(launch.executable, launch.arguments)
@@ -163,7 +170,7 @@ final class Worker: Sendable {
                 environment: .custom(environment),
                 workingDirectory: FilePath(launch.workingDirectory),
                 platformOptions: options,
-                input: .none,
+                input: .fileDescriptor(input, closeAfterSpawningProcess: true),
                 output: .fileDescriptor(output, closeAfterSpawningProcess: false),
                 error: .fileDescriptor(output, closeAfterSpawningProcess: false)
             ) { execution in

@@ -1,12 +1,20 @@
-/// The channel through which the pool talks to one worker process: the Lambda Runtime API over HTTP, or (later)
-/// a native socket. Both keep the same semantics: one invocation at a time, delivered when the worker asks for work.
+import NIOCore
+
+/// The channel through which the pool talks to one worker process: the native transport (binary frames on a Unix
+/// domain socket) or the Lambda Runtime API over HTTP. Both keep the same semantics: one invocation at a time,
+/// delivered when the worker asks for work, timed from its delivery.
 protocol WorkerConnection: Sendable {
     /// The environment variables that tell the worker process how to reach this connection.
     var environment: [String: String] { get }
 
+    /// The descriptor the worker process gets as its standard input, if the connection needs one; the worker's
+    /// launcher closes it once the process is spawned.
+    var workerDescriptor: CInt? { get }
+
     /// Delivers `invocation` to the worker (at once if it is waiting for work, else when it next asks) and waits
-    /// for its reply. Throws ``WorkerGone`` when the worker process ends first.
-    func invoke(_ invocation: Invocation) async throws -> WorkerReply
+    /// for its reply. Throws ``WorkerTimedOut`` when `timeout` passes after delivery, ``WorkerGone`` when the
+    /// worker process ends first.
+    func invoke(_ invocation: Invocation, timeout: TimeAmount) async throws -> WorkerReply
 
     /// The worker process has exited: fails the invocation in flight and stops listening.
     func close(exit: WorkerExit)
@@ -20,6 +28,8 @@ enum WorkerEvent: Sendable {
     case replied
     /// The worker failed to initialise (`/runtime/init/error`); it is expected to exit.
     case initFailed(FunctionError)
+    /// The worker broke its transport's protocol; it must be stopped.
+    case unusable
 }
 
 /// The error an invocation gets when its worker process ended before replying.

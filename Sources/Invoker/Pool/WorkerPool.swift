@@ -109,7 +109,7 @@ final class WorkerPool: Service, Sendable {
             execution.initDuration = readyAt - worker.spawnedAt
             state.withLock { $0.counters.coldStarts += 1 }
         }
-        execution.outcome = await run(invocation, on: worker, until: started + timeout)
+        execution.outcome = await run(invocation, on: worker, timeout: timeout)
         execution.ran = .now - started
         if case .replied(.stream(let stream)) = execution.outcome {
             return streaming(stream, execution: execution, on: worker, startedAt: started, deadline: started + timeout)
@@ -138,28 +138,12 @@ final class WorkerPool: Service, Sendable {
         }
     }
 
-    private func run(
-        _ invocation: Invocation,
-        on worker: Worker,
-        until deadline: ContinuousClock.Instant
-    ) async
-        -> Execution.Outcome
-    {
+    private func run(_ invocation: Invocation, on worker: Worker, timeout: Duration) async -> Execution.Outcome {
         do {
-            let reply = try await withThrowingTaskGroup(of: WorkerReply?.self) { group in
-                group.addTask { try await worker.connection.invoke(invocation) }
-                group.addTask {
-                    try await Task.sleep(until: deadline)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                return try await group.next()!
-            }
-            guard let reply else {
-                worker.kill(.timeout)
-                return .timedOut
-            }
-            return .replied(reply)
+            return .replied(try await worker.connection.invoke(invocation, timeout: TimeAmount(timeout)))
+        } catch is WorkerTimedOut {
+            worker.kill(.timeout)
+            return .timedOut
         } catch let gone as WorkerGone {
             if case .memory(let usedKB) = worker.killReason {
                 return .outOfMemory(usedKB: usedKB, limitMB: function.memoryMB)
@@ -238,9 +222,11 @@ final class WorkerPool: Service, Sendable {
         var logger = logger
         logger[metadataKey: LogKey.worker] = "\(id)"
         do {
-            let (worker, pipeWriteEnd) = try await Worker.prepare(id: id, eventLoop: eventLoopGroup.next()) {
-                [weak self] worker, event in self?.handle(event, from: worker)
-            }
+            let (worker, pipeWriteEnd) = try await Worker.prepare(
+                id: id,
+                transport: function.transport,
+                eventLoop: eventLoopGroup.next()
+            ) { [weak self] worker, event in self?.handle(event, from: worker) }
             let shuttingDown = state.withLock { state in
                 state.workers[id] = worker
                 return state.machine.isShuttingDown
@@ -269,6 +255,8 @@ final class WorkerPool: Service, Sendable {
             state.withLock { state in
                 state.initErrors[worker.id] = error
             }
+        case .unusable:
+            worker.stop()
         case .ready:
             let initDuration = worker.markReady().map { $0 - worker.spawnedAt }
             enum Action {

@@ -27,12 +27,20 @@ struct TestEnvironment {
     init(functions: [String: Any]) throws {
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("invoker-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        let data = try JSONSerialization.data(withJSONObject: ["functions": functions], options: [.prettyPrinted])
-        try data.write(to: directory.appendingPathComponent("functions.json"))
+        try writeManifest(functions)
     }
 
-    /// Replaces the manifest with `functions`.
+    /// Replaces the manifest with `functions`. Under ``EveryTransport``, every function that names no transport
+    /// gets the one being tested.
     func writeManifest(_ functions: [String: Any]) throws {
+        var functions = functions
+        if let transport = EveryTransport.current {
+            for (name, function) in functions {
+                guard var function = function as? [String: Any], function["transport"] == nil else { continue }
+                function["transport"] = transport.rawValue
+                functions[name] = function
+            }
+        }
         let data = try JSONSerialization.data(withJSONObject: ["functions": functions], options: [.prettyPrinted])
         try data.write(to: directory.appendingPathComponent("functions.json"))
     }

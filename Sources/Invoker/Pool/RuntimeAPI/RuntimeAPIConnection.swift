@@ -13,16 +13,16 @@ final class RuntimeAPIConnection: WorkerConnection {
         var port = 0
         var serverChannel: (any Channel)?
         var parked: NextRequest?
-        var queued: (invocation: Invocation, continuation: CheckedContinuation<WorkerReply, any Error>)?
-        var inFlight: (id: String, continuation: CheckedContinuation<WorkerReply, any Error>)?
+        var handoff = InvocationHandoff()
         var streaming: ResponseStream?
-        var exit: WorkerExit?
     }
 
     private let state = Mutex(State())
+    private let eventLoop: any EventLoop
     private let onEvent: @Sendable (WorkerEvent) -> Void
 
-    private init(onEvent: @escaping @Sendable (WorkerEvent) -> Void) {
+    private init(eventLoop: any EventLoop, onEvent: @escaping @Sendable (WorkerEvent) -> Void) {
+        self.eventLoop = eventLoop
         self.onEvent = onEvent
     }
 
@@ -32,7 +32,7 @@ final class RuntimeAPIConnection: WorkerConnection {
         on eventLoop: any EventLoop,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void
     ) async throws -> RuntimeAPIConnection {
-        let connection = RuntimeAPIConnection(onEvent: onEvent)
+        let connection = RuntimeAPIConnection(eventLoop: eventLoop, onEvent: onEvent)
         let channel = try await ServerBootstrap(group: eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -55,81 +55,72 @@ final class RuntimeAPIConnection: WorkerConnection {
         ["AWS_LAMBDA_RUNTIME_API": "127.0.0.1:\(state.withLock { $0.port })"]
     }
 
-    func invoke(_ invocation: Invocation) async throws -> WorkerReply {
-        try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { continuation in
-                enum Action {
-                    case deliver(NextRequest)
-                    case fail(WorkerExit)
-                    case wait
-                }
-                let action = state.withLock { state -> Action in
-                    if let exit = state.exit { return .fail(exit) }
-                    if let parked = state.parked {
-                        state.parked = nil
-                        state.inFlight = (invocation.id, continuation)
-                        return .deliver(parked)
-                    }
-                    state.queued = (invocation, continuation)
-                    return .wait
-                }
-                switch action {
-                case .deliver(let next): next.deliver(invocation)
-                case .fail(let exit): continuation.resume(throwing: WorkerGone(exit: exit))
-                case .wait: break
-                }
+    var workerDescriptor: CInt? { nil }
+
+    func invoke(_ invocation: Invocation, timeout: TimeAmount) async throws -> WorkerReply {
+        try await Self.awaitReply(to: invocation) { reply in
+            let (handed, parked) = state.withLock { state in
+                let parked = state.parked
+                state.parked = nil
+                let handed = state.handoff.hand(
+                    invocation,
+                    timeout: timeout,
+                    reply: reply,
+                    workerWaiting: parked != nil
+                )
+                return (handed, parked)
             }
-        } onCancel: {
-            let continuation = state.withLock { state in
-                if state.queued?.invocation.id == invocation.id {
-                    defer { state.queued = nil }
-                    return state.queued?.continuation
+            switch handed {
+            case .deliver:
+                let next = parked!
+                eventLoop.execute {
+                    next.deliver(invocation)
+                    self.startTimer(invocation.id, timeout: timeout)
                 }
-                if state.inFlight?.id == invocation.id {
-                    defer { state.inFlight = nil }
-                    return state.inFlight?.continuation
-                }
-                return nil
+            case .gone(let exit):
+                reply.resume(throwing: WorkerGone(exit: exit))
+            case .queued:
+                break
             }
-            continuation?.resume(throwing: CancellationError())
+        } finish: { id in
+            self.state.withLock { $0.handoff.finish(id) }
         }
     }
 
     func close(exit: WorkerExit) {
-        let (channel, pending, stream) = state.withLock { state in
-            state.exit = exit
+        let (channel, waiting, stream) = state.withLock { state in
             state.parked = nil
-            let pending = [state.queued?.continuation, state.inFlight?.continuation].compactMap { $0 }
-            state.queued = nil
-            state.inFlight = nil
             defer { state.streaming = nil }
-            return (state.serverChannel, pending, state.streaming)
+            return (state.serverChannel, state.handoff.close(exit: exit), state.streaming)
         }
         channel?.close(promise: nil)
-        for continuation in pending {
-            continuation.resume(throwing: WorkerGone(exit: exit))
+        for reply in waiting {
+            reply.resume(throwing: WorkerGone(exit: exit))
         }
         stream?.end(.workerGone(exit))
+    }
+
+    /// Times invocation `id`, just sent; on the event loop.
+    private func startTimer(_ id: String, timeout: TimeAmount) {
+        let timer = eventLoop.scheduleTask(in: timeout) {
+            let caller = self.state.withLock { $0.handoff.finish(id) }
+            caller?.resume(throwing: WorkerTimedOut())
+        }
+        if !state.withLock({ $0.handoff.timing(id, with: timer) }) {
+            timer.cancel()
+        }
     }
 
     // MARK: Called by the handler, on the worker's event loop
 
     /// The worker asks for work: returns the invocation to send now, or parks the request until there is one.
     func next(_ request: NextRequest) -> Invocation? {
-        enum Action {
-            case deliver(Invocation)
-            case parked(abandoned: CheckedContinuation<WorkerReply, any Error>?)
-        }
-        let (action, unfinished) = state.withLock { state -> (Action, ResponseStream?) in
+        let (queued, abandoned, unfinished) = state.withLock { state in
             defer { state.streaming = nil }
-            if let (invocation, continuation) = state.queued {
-                state.queued = nil
-                state.inFlight = (invocation.id, continuation)
-                return (.deliver(invocation), state.streaming)
-            }
-            state.parked = request
-            defer { state.inFlight = nil }
-            return (.parked(abandoned: state.inFlight?.continuation), state.streaming)
+            let abandoned = state.handoff.abandonInFlight()
+            let queued = state.handoff.workerAsks()
+            if queued == nil { state.parked = request }
+            return (queued, abandoned, state.streaming)
         }
         if let unfinished {
             onEvent(.replied)
@@ -142,21 +133,20 @@ final class RuntimeAPIConnection: WorkerConnection {
                 )
             )
         }
-        switch action {
-        case .deliver(let invocation):
-            return invocation
-        case .parked(let abandoned):
-            if let abandoned {
-                onEvent(.replied)
-                let error = FunctionError(
-                    type: "Runtime.NoResponse",
-                    message: "the worker asked for its next invocation without answering this one"
-                )
-                abandoned.resume(returning: .error(error))
-            }
-            onEvent(.ready)
-            return nil
+        if let abandoned {
+            onEvent(.replied)
+            let error = FunctionError(
+                type: "Runtime.NoResponse",
+                message: "the worker asked for its next invocation without answering this one"
+            )
+            abandoned.resume(returning: .error(error))
         }
+        if let (invocation, timeout) = queued {
+            startTimer(invocation.id, timeout: timeout)
+            return invocation
+        }
+        onEvent(.ready)
+        return nil
     }
 
     /// A parked request's connection closed before it got an invocation.
@@ -168,14 +158,9 @@ final class RuntimeAPIConnection: WorkerConnection {
 
     /// The worker answered invocation `id`; false when `id` is not the invocation in flight.
     func complete(id: String, with reply: WorkerReply) -> Bool {
-        let continuation = state.withLock { state -> CheckedContinuation<WorkerReply, any Error>? in
-            guard let inFlight = state.inFlight, inFlight.id == id else { return nil }
-            state.inFlight = nil
-            return inFlight.continuation
-        }
-        guard let continuation else { return false }
+        guard let caller = state.withLock({ $0.handoff.finish(id) }) else { return false }
         onEvent(.replied)
-        continuation.resume(returning: reply)
+        caller.resume(returning: reply)
         return true
     }
 
@@ -188,14 +173,13 @@ final class RuntimeAPIConnection: WorkerConnection {
         resumeReading: @escaping @Sendable () -> Void
     ) -> ResponseStream? {
         let stream = ResponseStream(contentType: contentType, resumeReading: resumeReading)
-        let continuation = state.withLock { state -> CheckedContinuation<WorkerReply, any Error>? in
-            guard let inFlight = state.inFlight, inFlight.id == id else { return nil }
-            state.inFlight = nil
-            state.streaming = stream
-            return inFlight.continuation
+        let caller = state.withLock { state in
+            let caller = state.handoff.finish(id)
+            if caller != nil { state.streaming = stream }
+            return caller
         }
-        guard let continuation else { return nil }
-        continuation.resume(returning: .stream(stream))
+        guard let caller else { return nil }
+        caller.resume(returning: .stream(stream))
         return stream
     }
 

@@ -1,0 +1,178 @@
+import NIOCore
+import NIOPosix
+import Runtime
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A Swift worker's native transport: ``NativeFrame``s on one end of a Unix domain socket pair whose other end is
+/// the worker's standard input. A warm invocation is one frame each way, with the event and the response as raw
+/// bytes: no HTTP, no listening socket, no connect.
+final class NativeConnection: WorkerConnection {
+    private struct State {
+        var handoff = InvocationHandoff()
+        var workerWaiting = false
+    }
+
+    private let state = Mutex(State())
+    private let channel: any Channel
+    private let onEvent: @Sendable (WorkerEvent) -> Void
+    let workerDescriptor: CInt?
+
+    private init(channel: any Channel, workerDescriptor: CInt, onEvent: @escaping @Sendable (WorkerEvent) -> Void) {
+        self.channel = channel
+        self.workerDescriptor = workerDescriptor
+        self.onEvent = onEvent
+    }
+
+    /// Creates the socket pair and serves the invoker's end on `eventLoop`; `onEvent` is called on that loop
+    /// whenever the worker does something the pool must know about.
+    static func open(
+        on eventLoop: any EventLoop,
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void
+    ) async throws -> NativeConnection {
+        var fds: [CInt] = [0, 0]
+        guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
+            throw InvokerError(.workerFailed, "could not create the worker's socket (errno \(errno))")
+        }
+        let handler = NativeConnectionHandler()
+        let channel: any Channel
+        do {
+            channel = try await ClientBootstrap(group: eventLoop)
+                .channelInitializer { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandlers(
+                            ByteToMessageHandler(NativeFrameDecoder()),
+                            MessageToByteHandler(NativeFrameEncoder()),
+                            handler
+                        )
+                    }
+                }
+                .withConnectedSocket(fds[0])
+                .get()
+        } catch {
+            Glibc.close(fds[0])
+            Glibc.close(fds[1])
+            throw error
+        }
+        let connection = NativeConnection(channel: channel, workerDescriptor: fds[1], onEvent: onEvent)
+        handler.connection = connection
+        return connection
+    }
+
+    var environment: [String: String] { ["INVOKER_RUNTIME_FD": "0"] }
+
+    func invoke(_ invocation: Invocation, timeout: TimeAmount) async throws -> WorkerReply {
+        try await Self.awaitReply(to: invocation) { reply in
+            let handed = state.withLock { state in
+                defer { state.workerWaiting = false }
+                return state.handoff.hand(
+                    invocation,
+                    timeout: timeout,
+                    reply: reply,
+                    workerWaiting: state.workerWaiting
+                )
+            }
+            switch handed {
+            case .deliver:
+                channel.eventLoop.execute { self.send(invocation, timeout: timeout) }
+            case .gone(let exit):
+                reply.resume(throwing: WorkerGone(exit: exit))
+            case .queued:
+                break
+            }
+        } finish: { id in
+            self.state.withLock { $0.handoff.finish(id) }
+        }
+    }
+
+    func close(exit: WorkerExit) {
+        let waiting = state.withLock { $0.handoff.close(exit: exit) }
+        channel.close(promise: nil)
+        for reply in waiting {
+            reply.resume(throwing: WorkerGone(exit: exit))
+        }
+    }
+
+    /// Sends an invocation in flight and starts its timer; on the event loop.
+    private func send(_ invocation: Invocation, timeout: TimeAmount) {
+        let frame = NativeFrame.invoke(
+            NativeInvocation(
+                id: invocation.id,
+                deadline: invocation.deadlineEpochMs,
+                invokedFunctionARN: invocation.functionARN,
+                traceID: invocation.traceID,
+                clientContext: invocation.clientContext,
+                cognitoIdentity: invocation.cognitoIdentity,
+                event: invocation.payload
+            )
+        )
+        channel.writeAndFlush(frame, promise: nil)
+        let timer = channel.eventLoop.scheduleTask(in: timeout) {
+            let caller = self.state.withLock { $0.handoff.finish(invocation.id) }
+            caller?.resume(throwing: WorkerTimedOut())
+        }
+        if !state.withLock({ $0.handoff.timing(invocation.id, with: timer) }) {
+            timer.cancel()
+        }
+    }
+
+    // MARK: Called by the handler, on the event loop
+
+    /// The worker asks for work: sends the queued invocation, or notes that the worker waits.
+    func workerAsks() {
+        let (abandoned, queued) = state.withLock { state in
+            let abandoned = state.handoff.abandonInFlight()
+            let queued = state.handoff.workerAsks()
+            state.workerWaiting = queued == nil
+            return (abandoned, queued)
+        }
+        if let abandoned {
+            onEvent(.replied)
+            abandoned.resume(
+                returning: .error(
+                    FunctionError(
+                        type: "Runtime.NoResponse",
+                        message: "the worker asked for its next invocation without answering this one"
+                    )
+                )
+            )
+        }
+        if let (invocation, timeout) = queued {
+            send(invocation, timeout: timeout)
+        } else {
+            onEvent(.ready)
+        }
+    }
+
+    /// The worker answered invocation `id` (and asks for the next); false when `id` is not in flight.
+    func complete(id: String, with reply: WorkerReply) -> Bool {
+        guard let caller = state.withLock({ $0.handoff.finish(id) }) else { return false }
+        onEvent(.replied)
+        caller.resume(returning: reply)
+        workerAsks()
+        return true
+    }
+
+    /// The worker could not initialise.
+    func initFailed(_ error: FunctionError) {
+        onEvent(.initFailed(error))
+    }
+
+    /// The worker broke the protocol: its invocation in flight fails with `error`, and the worker is not used
+    /// again.
+    func violated(_ error: FunctionError) {
+        let caller = state.withLock { state in
+            state.workerWaiting = false
+            return state.handoff.abandonInFlight()
+        }
+        channel.close(promise: nil)
+        if let caller {
+            onEvent(.replied)
+            caller.resume(returning: .error(error))
+        }
+        onEvent(.unusable)
+    }
+}

@@ -1,0 +1,56 @@
+import NIOCore
+import Runtime
+import Synchronization
+
+/// Reads a worker's frames on the invoker's end of the native transport and passes them to its
+/// ``NativeConnection``. A worker that breaks the protocol fails its invocation and is not used again.
+final class NativeConnectionHandler: ChannelInboundHandler, Sendable {
+    typealias InboundIn = NativeFrame
+
+    private let box = Mutex<NativeConnection?>(nil)
+
+    /// The connection the frames go to; set once, right after the channel is created.
+    var connection: NativeConnection? {
+        get { box.withLock { $0 } }
+        set { box.withLock { $0 = newValue } }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        guard let connection else { return context.close(promise: nil) }
+        let unknownID = { (id: String) in
+            connection.violated(
+                FunctionError(
+                    type: "Runtime.InvalidRequestID",
+                    message: "the worker answered invocation \(id), which is not in flight"
+                )
+            )
+        }
+        switch unwrapInboundIn(data) {
+        case .ready:
+            connection.workerAsks()
+        case .response(let id, let body):
+            let reply: WorkerReply =
+                body.readableBytes > Invocation.maxPayloadBytes
+                ? .error(.responseTooLarge(limit: Invocation.maxPayloadBytes)) : .response(body)
+            if !connection.complete(id: id, with: reply) { unknownID(id) }
+        case .error(let id, let type, let message):
+            if !connection.complete(id: id, with: .error(FunctionError(type: type, message: message))) {
+                unknownID(id)
+            }
+        case .initError(let type, let message):
+            connection.initFailed(FunctionError(type: type, message: message))
+        case .invoke:
+            connection.violated(
+                FunctionError(type: "Runtime.InvalidFrame", message: "the worker sent a frame only the invoker sends")
+            )
+        }
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        let failure =
+            (error as? NativeFrameError)?.isTooLarge == true
+            ? FunctionError.responseTooLarge(limit: Invocation.maxPayloadBytes)
+            : FunctionError(type: "Runtime.InvalidFrame", message: "\(error)")
+        connection?.violated(failure)
+    }
+}

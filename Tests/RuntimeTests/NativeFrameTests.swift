@@ -1,0 +1,78 @@
+import NIOCore
+import Runtime
+import Testing
+
+@Suite("Native transport frames")
+struct NativeFrameTests {
+    static let frames: [NativeFrame] = [
+        .invoke(
+            NativeInvocation(
+                id: "01a1fdc5-3891-77ff-a320-894092f59776",
+                deadline: 1_700_000_000_123,
+                invokedFunctionARN: "arn:aws:lambda:us-east-1:000000000000:function:hello",
+                traceID: "Root=1-abc;Sampled=0",
+                clientContext: #"{"custom":{"k":"v"}}"#,
+                cognitoIdentity: nil,
+                event: ByteBuffer(bytes: [0, 1, 2, 255])
+            )
+        ),
+        .invoke(
+            NativeInvocation(
+                id: "x",
+                deadline: 0,
+                invokedFunctionARN: "",
+                traceID: "",
+                clientContext: "",
+                cognitoIdentity: "ü",
+                event: ByteBuffer()
+            )
+        ),
+        .ready,
+        .response(id: "r", body: ByteBuffer(string: #"{"ok":true}"#)),
+        .response(id: "r", body: ByteBuffer()),
+        .error(id: "e", type: "FixtureError", message: "it failed: ✗"),
+        .initError(type: "Runtime.HandlerNotFound", message: "No function named 'x'"),
+    ]
+
+    @Test("every frame reads back as written, also when several arrive together or in pieces")
+    func roundTrip() throws {
+        var stream = ByteBuffer()
+        for frame in Self.frames {
+            frame.write(to: &stream)
+        }
+        var decoder = NativeFrameDecoder()
+        var decoded: [NativeFrame] = []
+        // One byte at a time: a frame is only read once it is complete.
+        var pending = ByteBuffer()
+        while let byte = stream.readSlice(length: 1) {
+            var byte = byte
+            pending.writeBuffer(&byte)
+            while let frame = try decoder.decode(buffer: &pending) {
+                decoded.append(frame)
+            }
+        }
+        #expect(decoded == Self.frames)
+        #expect(pending.readableBytes == 0)
+    }
+
+    @Test("a frame longer than the limit is refused from its length alone; an unknown kind or a truncated field too")
+    func malformed() throws {
+        var decoder = NativeFrameDecoder()
+        var tooLong = ByteBuffer()
+        tooLong.writeInteger(UInt32(NativeFrame.maxLength + 1))
+        #expect(throws: NativeFrameError.self) { try decoder.decode(buffer: &tooLong) }
+        do {
+            _ = try decoder.decode(buffer: &tooLong)
+        } catch let error as NativeFrameError {
+            #expect(error.isTooLarge)
+        }
+
+        var unknownKind = ByteBuffer(bytes: [0, 0, 0, 1, 99])
+        #expect(throws: NativeFrameError.self) { try decoder.decode(buffer: &unknownKind) }
+
+        // A response whose id claims 10 bytes but carries 2.
+        var truncated = ByteBuffer(bytes: [0, 0, 0, 5, 3, 0, 10, 65, 66])
+        let error = #expect(throws: NativeFrameError.self) { try decoder.decode(buffer: &truncated) }
+        #expect(error?.description.contains("invocation id") == true)
+    }
+}
