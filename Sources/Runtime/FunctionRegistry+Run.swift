@@ -27,7 +27,7 @@ extension FunctionRegistry {
         // One connection needs one event loop thread, not one per core.
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // The invocation loop, the handler and the connection all run on that thread: no hops between threads.
-        await withTaskExecutorPreference(EventLoopTaskExecutor(group.next())) {
+        await withTaskExecutorPreference(EventLoopGroupTaskExecutor(group)) {
             if let descriptor = WorkerProcess.environment(NativeRuntimeClient.descriptorVariable) {
                 guard let descriptor = CInt(descriptor) else {
                     WorkerProcess.fail(
@@ -57,7 +57,13 @@ extension FunctionRegistry {
     private func serve(client: some RuntimeClient) async {
         let handlerName = WorkerProcess.environment("_HANDLER")
         guard let handlerName, let handler = self.handlers[handlerName] else {
-            await self.reportHandlerNotFound(handlerName, to: client)
+            let notFound = self.handlerNotFound(handlerName)
+            do {
+                try await client.reportInitError(notFound)
+            } catch {
+                WorkerProcess.fail("\(notFound.errorMessage); reporting it to the invoker failed: \(error)")
+            }
+            WorkerProcess.fail(notFound.errorMessage)
         }
         let functionName = WorkerProcess.environment("AWS_LAMBDA_FUNCTION_NAME") ?? handlerName
         var logger = Logger(label: "Runtime")
@@ -106,17 +112,12 @@ extension FunctionRegistry {
         try await loop.run()
     }
 
-    private func reportHandlerNotFound(_ name: String?, to client: some RuntimeClient) async -> Never {
+    /// The init error of a missing or unknown `_HANDLER`, naming the handlers this executable has.
+    private func handlerNotFound(_ name: String?) -> FunctionError {
         let problem = name.map { "No function named '\($0)' is registered" } ?? "_HANDLER is not set"
-        let notFound = FunctionError(
+        return FunctionError(
             type: "Runtime.HandlerNotFound",
             message: "\(problem); this executable has: \(self.names.joined(separator: ", "))"
         )
-        do {
-            try await client.reportInitError(notFound)
-        } catch {
-            WorkerProcess.fail("\(notFound.errorMessage); reporting it to the invoker failed: \(error)")
-        }
-        WorkerProcess.fail(notFound.errorMessage)
     }
 }

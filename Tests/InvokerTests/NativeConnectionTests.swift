@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import NIOPosix
 import Runtime
@@ -62,7 +63,7 @@ struct NativeConnectionTests {
             }
             #expect(delivered.id == "req-1" && delivered.deadline == 1_700_000_000_000)
             #expect(delivered.clientContext == #"{"custom":{}}"# && delivered.cognitoIdentity == nil)
-            #expect(String(buffer: delivered.event) == #"{"a":1}"#)
+            #expect(delivered.event == .bytes(ByteBuffer(string: #"{"a":1}"#)))
             try await worker.write(.response(id: "req-1", body: ByteBuffer(string: "ok")))
             guard case .response(let body) = try await first else {
                 Issue.record("expected a response")
@@ -80,7 +81,8 @@ struct NativeConnectionTests {
                 return
             }
             #expect(error.type == "FixtureError" && error.message == "boom")
-            #expect(String(buffer: error.body) == #"{"errorMessage":"boom","errorType":"FixtureError"}"#)
+            let document = try JSONDecoder().decode([String: String].self, from: Data(error.body.readableBytesView))
+            #expect(document == ["errorType": "FixtureError", "errorMessage": "boom"])
 
             await #expect(throws: WorkerTimedOut.self) {
                 try await connection.invoke(Self.invocation("req-3"), timeout: .milliseconds(50))

@@ -20,13 +20,13 @@ struct ServeCommandTests {
     @Test("SIGTERM with invocations in flight: all are answered and recorded, workers stop, exit status 0")
     func gracefulShutdown() async throws {
         let environment = try TestEnvironment(functions: [
-            "sleep": TestEnvironment.fixture("sleep", ["scaling": ["max": 4]])
+            "sleep": TestEnvironment.fixture("sleep", ["scaling": ["max": 4], "timeout": 10])
         ])
         defer { environment.remove() }
         let (bodies, status) = try await environment.serveProcess { url, signal -> [String] in
             return try await withThrowingTaskGroup(of: String?.self) { group in
                 for _ in 0..<4 {
-                    group.addTask { try await Self.post(url + "/function/sleep", body: #"{"ms":1000}"#) }
+                    group.addTask { try await Self.post(url + "/function/sleep", body: #"{"ms":3000}"#) }
                 }
                 // Once all four are running, ask the invoker to stop.
                 #expect(try await eventually { try await Self.busyWorkers(url) == 4 })
@@ -41,7 +41,7 @@ struct ServeCommandTests {
                 return bodies
             }
         }
-        #expect(bodies == Array(repeating: #"{"slept":1000}"#, count: 4))
+        #expect(bodies == Array(repeating: #"{"slept":3000}"#, count: 4))
         #expect(status == .exited(0))
 
         let logs = try await Self.invoker(["logs", "--db", environment.databasePath, "--json"])

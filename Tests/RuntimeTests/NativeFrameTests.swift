@@ -1,6 +1,7 @@
 import NIOCore
-import Runtime
 import Testing
+
+@testable import Runtime
 
 @Suite("Native transport frames")
 struct NativeFrameTests {
@@ -13,7 +14,7 @@ struct NativeFrameTests {
                 traceID: "Root=1-abc;Sampled=0",
                 clientContext: #"{"custom":{"k":"v"}}"#,
                 cognitoIdentity: nil,
-                event: ByteBuffer(bytes: [0, 1, 2, 255])
+                event: .bytes(ByteBuffer(bytes: [0, 1, 2, 255]))
             )
         ),
         .invoke(
@@ -24,9 +25,21 @@ struct NativeFrameTests {
                 traceID: "",
                 clientContext: "",
                 cognitoIdentity: "ü",
-                event: ByteBuffer()
+                event: .bytes(ByteBuffer())
             )
         ),
+        .invoke(
+            NativeInvocation(
+                id: "h",
+                deadline: 5,
+                invokedFunctionARN: "arn",
+                traceID: "t",
+                clientContext: nil,
+                cognitoIdentity: nil,
+                event: .http(NativeHTTPEventTests.request)
+            )
+        ),
+        .httpResponse(id: "h", response: FunctionURLResponse(statusCode: 404, body: "missing")),
         .ready,
         .response(id: "r", body: ByteBuffer(string: #"{"ok":true}"#)),
         .response(id: "r", body: ByteBuffer()),

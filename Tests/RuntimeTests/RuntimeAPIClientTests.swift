@@ -120,7 +120,7 @@ struct RuntimeAPIClientTests {
             let (metadata, event) = try await client.nextInvocation()
             #expect(metadata.requestID == "req-1")
             #expect(metadata.invokedFunctionARN == "")
-            #expect(String(buffer: event) == "{}")
+            #expect(event == .bytes(ByteBuffer(string: "{}")))
             let error = await #expect(throws: RuntimeClientError.self) {
                 try await client.reportResponse(requestID: "req-1", body: ByteBuffer(string: "{}"))
             }

@@ -3,6 +3,8 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import NIOPosix
+import Runtime
 
 /// `invoker serve`: serves the manifest's functions over HTTP until SIGINT or SIGTERM.
 struct Serve: AsyncParsableCommand {
@@ -109,7 +111,11 @@ struct Serve: AsyncParsableCommand {
             FileHandle.standardOutput.write(Data("invoker: serving \(manifestPath) on http://\(host):\(port)\n".utf8))
         }
         let app = try await buildApplication(configuration, logger: logger)
-        try await app.runService()
+        // Requests, worker connections and the dispatch between them run on the event loops, with no hops to the
+        // concurrency pool and back.
+        try await withTaskExecutorPreference(EventLoopGroupTaskExecutor(MultiThreadedEventLoopGroup.singleton)) {
+            try await app.runService()
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import NIOCore
+import Runtime
 
 /// Runs invocations on the functions' worker pools and records every one of them in the invocation log.
 ///
@@ -40,6 +41,7 @@ struct Dispatcher: Sendable {
         _ pool: WorkerPool,
         id: String? = nil,
         payload: ByteBuffer,
+        http: FunctionURLRequest? = nil,
         trigger: InvocationRecord.Trigger,
         clientContext: String? = nil,
         cognitoIdentity: String? = nil,
@@ -57,7 +59,8 @@ struct Dispatcher: Sendable {
             functionARN: WorkerLaunch.arn(of: pool.function.name),
             traceID: Self.traceID(),
             clientContext: clientContext,
-            cognitoIdentity: cognitoIdentity
+            cognitoIdentity: cognitoIdentity,
+            http: http
         )
         var execution = await pool.invoke(invocation, timeout: pool.function.timeout)
         if case .streaming(let reply) = execution.outcome, !relayStreams {
@@ -73,7 +76,7 @@ struct Dispatcher: Sendable {
                 endedAt: Date(),
                 execution: execution,
                 timeout: pool.function.timeout,
-                requestBytes: payload.readableBytes,
+                requestBytes: http.map { $0.body?.utf8.count ?? 0 } ?? payload.readableBytes,
                 httpStatus: httpStatus
             )
             record.queueMessageId = queueMessageID

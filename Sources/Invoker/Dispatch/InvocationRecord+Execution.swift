@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Runtime
 
 extension InvocationRecord {
     /// The record of an invocation that ended as `execution` says.
@@ -21,6 +22,8 @@ extension InvocationRecord {
         switch execution.outcome {
         case .replied(.response(let body)):
             responseBytes = body.readableBytes
+        case .replied(.httpResponse(let response)):
+            responseBytes = response.body?.utf8.count ?? 0
         case .streamed(let bytes):
             responseBytes = bytes
         case .replied(.stream(let stream)):

@@ -76,8 +76,14 @@ struct FunctionRoutes: Sendable {
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
             epochMs: CLFTime.nowEpochMs()
         )
-        let payload = try ByteBuffer(bytes: JSONEncoder().encode(event))
-        return await dispatcher.invoke(pool, id: id, payload: payload, trigger: .http, relayStreams: true) {
+        return await dispatcher.invoke(
+            pool,
+            id: id,
+            payload: ByteBuffer(),
+            http: event,
+            trigger: .http,
+            relayStreams: true
+        ) {
             id,
             execution in
             let timeout = pool.function.timeout

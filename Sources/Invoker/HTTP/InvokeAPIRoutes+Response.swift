@@ -8,6 +8,10 @@ extension InvokeAPIRoutes {
     static func response(_ execution: Execution, requestID: String, timeout: Duration) -> Response {
         let errorBody: ByteBuffer
         switch execution.outcome {
+        case .replied(.httpResponse(let response)):
+            var asJSON = execution
+            asJSON.outcome = .replied(.response(response.json))
+            return Self.response(asJSON, requestID: requestID, timeout: timeout)
         case .replied(.response(let body)):
             var headers = Self.headers(requestID: requestID)
             headers[.contentType] = "application/json"

@@ -13,6 +13,8 @@ extension Response {
         switch execution.outcome {
         case .replied(.response(let body)):
             self = Self.functionURLResponse(body)
+        case .replied(.httpResponse(let response)):
+            self = Self.functionURLResponse(response)
         case .replied(.error(let error)), .startFailed(let error):
             self = .json(ErrorDocument(errorType: error.type, errorMessage: error.message), status: .badGateway)
         case .timedOut:
@@ -49,6 +51,11 @@ extension Response {
         guard let structured = try? JSONDecoder().decode(FunctionURLResponse.self, from: body) else {
             return bareJSON(body)
         }
+        return functionURLResponse(structured)
+    }
+
+    /// The HTTP response a structured result describes; an invalid status or base64 body is a 502 naming it.
+    static func functionURLResponse(_ structured: FunctionURLResponse) -> Response {
         guard let status = HTTPResponse.Status(code: structured.statusCode, reasonPhrase: "").validated else {
             return .json(
                 ErrorDocument(
@@ -97,7 +104,7 @@ extension Response {
             body.readableBytesView.first(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 })
                 == UInt8(ascii: "{")
         else { return false }
-        return body.readableBytesView.firstRange(of: Array("\"statusCode\"".utf8)) != nil
+        return body.withUnsafeReadableBytes { $0.offset(afterFirst: "\"statusCode\"") } != nil
     }
 }
 

@@ -12,6 +12,10 @@ extension InvocationLog {
         /// The most records written in one transaction.
         var maximumBatchSize = 4_096
 
+        /// How long the writer lets records gather after the first one arrives, so that a steady trickle is written
+        /// a batch at a time rather than one transaction per record. Records reach `invoker logs` this much later.
+        var batchWindow: Duration = .milliseconds(10)
+
         /// How long to wait before retrying a failed write; the delay doubles with each failure of the same batch.
         var initialRetryDelay: Duration = .milliseconds(50)
 

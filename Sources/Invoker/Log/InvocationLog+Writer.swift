@@ -7,7 +7,7 @@ extension InvocationLog {
     /// Writes appended records until graceful shutdown or cancellation, then writes everything still buffered and
     /// returns. Call it once (a `ServiceGroup` does).
     ///
-    /// Each batch of up to `maximumBatchSize` records is one transaction on GRDB's writer queue, off the cooperative
+    /// Records gather for `batchWindow` after a wake-up; each batch of up to `maximumBatchSize` records is one transaction on GRDB's writer queue, off the cooperative
     /// pool, and is not interrupted by cancellation. A failed write is reported and retried with a doubling delay;
     /// once shutdown has begun a batch gets `attemptsOnShutdown` attempts before its records are reported lost.
     /// Beside the writer, a child task enforces the retention (``enforceRetention()``); its deletions take turns with
@@ -16,6 +16,8 @@ extension InvocationLog {
         await withDiscardingTaskGroup { group in
             group.addTask { await self.enforceRetention() }
             for await _ in wakeUps.cancelOnGracefulShutdown() {
+                // A cancelled sleep ends at once: at shutdown the buffer is written without waiting.
+                try? await Task.sleep(for: configuration.batchWindow)
                 await writeBuffered(stopIfEmpty: false)
             }
             await writeBuffered(stopIfEmpty: true)

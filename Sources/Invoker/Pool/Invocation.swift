@@ -1,4 +1,7 @@
+import Foundation
 import NIOCore
+import NIOFoundationCompat
+import Runtime
 
 /// One invocation as it is handed to a worker: the event and the metadata the Runtime API sends with it.
 struct Invocation: Sendable {
@@ -7,7 +10,7 @@ struct Invocation: Sendable {
 
     /// The invocation id: the Lambda request id and the id of its record.
     var id: String
-    /// The event, as JSON bytes.
+    /// The event, as JSON bytes (empty when ``http`` holds it).
     var payload: ByteBuffer
     /// When the invocation must be finished, in milliseconds since the Unix epoch (`Lambda-Runtime-Deadline-Ms`).
     var deadlineEpochMs: Int64
@@ -19,4 +22,18 @@ struct Invocation: Sendable {
     var clientContext: String? = nil
     /// The Cognito identity, as JSON (`Lambda-Runtime-Cognito-Identity`).
     var cognitoIdentity: String? = nil
+    /// The event of an HTTP trigger, typed: the native transport carries it in binary form, the Runtime API as
+    /// JSON.
+    var http: FunctionURLRequest? = nil
+
+    /// The event as the Runtime API carries it: JSON bytes.
+    var jsonPayload: ByteBuffer {
+        guard let http else { return payload }
+        return ByteBuffer(bytes: (try? JSONEncoder().encode(http)) ?? Data())
+    }
+
+    /// The event as the native transport carries it.
+    var nativeEvent: InvocationEvent {
+        http.map(InvocationEvent.http) ?? .bytes(payload)
+    }
 }

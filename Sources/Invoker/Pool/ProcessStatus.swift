@@ -14,7 +14,7 @@ enum ProcessStatus {
         field("VmRSS:", pid: pid)
     }
 
-    /// A `kB` field of `/proc/<pid>/status`, found by scanning the bytes (this runs once per invocation).
+    /// A `kB` field of `/proc/<pid>/status`, found by scanning the bytes.
     private static func field(_ name: StaticString, pid: Int32) -> Int? {
         let descriptor = open("/proc/\(pid)/status", O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else { return nil }
@@ -23,8 +23,7 @@ enum ProcessStatus {
             let count = read(descriptor, buffer.baseAddress, buffer.count)
             guard count > 0 else { return nil }
             let bytes = UnsafeBufferPointer(rebasing: buffer[..<count])
-            let key = UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount)
-            guard let start = bytes.firstRange(of: key)?.upperBound else { return nil }
+            guard let start = UnsafeRawBufferPointer(bytes).offset(afterFirst: name) else { return nil }
             var value = 0
             var seenDigit = false
             for byte in bytes[start...] {

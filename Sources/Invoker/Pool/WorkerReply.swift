@@ -1,11 +1,14 @@
 import Foundation
 import NIOCore
 import NIOFoundationCompat
+import Runtime
 
 /// What a worker answered to one invocation.
 enum WorkerReply: Sendable {
     /// The function returned: the response bytes.
     case response(ByteBuffer)
+    /// An HTTP handler on the native transport returned this response to an HTTP event, in binary form.
+    case httpResponse(FunctionURLResponse)
     /// The function threw: the error as the worker reported it.
     case error(FunctionError)
     /// The worker streams its response (`Lambda-Runtime-Function-Response-Mode: streaming`).
@@ -57,5 +60,14 @@ struct ErrorDocument: Codable, Sendable {
     /// The document as compact JSON text.
     var json: String {
         String(decoding: try! JSONEncoder().encode(self), as: UTF8.self)
+    }
+}
+
+extension FunctionURLResponse {
+    /// The response as JSON, as a worker on the Runtime API would have sent it.
+    var json: ByteBuffer {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes
+        return ByteBuffer(bytes: (try? encoder.encode(self)) ?? Data())
     }
 }

@@ -27,6 +27,9 @@ enum BatchOutcome: Equatable, Sendable {
         case .replied(.response(let body)):
             self = Self.parse(body, messageIDs: messageIDs, invocationID: invocationID)
             return
+        case .replied(.httpResponse(let response)):
+            self = Self.parse(response.json, messageIDs: messageIDs, invocationID: invocationID)
+            return
         case .replied(.error(let failure)), .startFailed(let failure):
             error = "\(failure.type): \(failure.message)"
         case .timedOut:

@@ -43,6 +43,9 @@ struct Callback: Sendable, Equatable {
         case .replied(.response(let response)):
             (status, body) = (.success, Array(response.readableBytesView))
             return
+        case .replied(.httpResponse(let response)):
+            (status, body) = (.success, Array(response.json.readableBytesView))
+            return
         case .replied(.error(let error)), .startFailed(let error):
             (status, body) = (.error, Array(error.body.readableBytesView))
             return

@@ -56,7 +56,7 @@ actor NativeRuntimeClient: RuntimeClient {
         return NativeRuntimeClient(handler: handler)
     }
 
-    func nextInvocation() async throws -> (InvocationMetadata, ByteBuffer) {
+    func nextInvocation() async throws -> (InvocationMetadata, InvocationEvent) {
         if !self.announcedReady {
             self.announcedReady = true
             try self.handler.value.send(.ready)
@@ -77,6 +77,10 @@ actor NativeRuntimeClient: RuntimeClient {
 
     func reportResponse(requestID: String, body: ByteBuffer) throws {
         try self.handler.value.send(.response(id: requestID, body: body))
+    }
+
+    func reportHTTPResponse(requestID: String, response: FunctionURLResponse) throws {
+        try self.handler.value.send(.httpResponse(id: requestID, response: response))
     }
 
     func reportError(requestID: String, error: FunctionError) throws {

@@ -59,10 +59,10 @@ actor RuntimeAPIClient: RuntimeClient {
         }
     }
 
-    func nextInvocation() async throws -> (InvocationMetadata, ByteBuffer) {
+    func nextInvocation() async throws -> (InvocationMetadata, InvocationEvent) {
         let response = try await self.send(self.nextRequest, body: nil)
         try Self.expect(.ok, from: response, to: self.nextRequest)
-        return (try InvocationMetadata(headers: response.head.headers), response.body ?? ByteBuffer())
+        return (try InvocationMetadata(headers: response.head.headers), .bytes(response.body ?? ByteBuffer()))
     }
 
     func reportResponse(requestID: String, body: ByteBuffer) async throws {

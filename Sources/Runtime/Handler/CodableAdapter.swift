@@ -63,3 +63,17 @@ struct CodableAdapter<Wrapped: Handler>: StreamingHandler {
         }
     }
 }
+
+/// A handler that can take an HTTP event as a typed request and answer a typed response, which the native transport
+/// carries without JSON.
+protocol HTTPEventHandler: Sendable {
+    /// Handles one HTTP event.
+    func handle(http request: FunctionURLRequest, context: Context) async throws -> FunctionURLResponse
+}
+
+extension CodableAdapter: HTTPEventHandler
+where Wrapped.Event == FunctionURLRequest, Wrapped.Output == FunctionURLResponse {
+    func handle(http request: FunctionURLRequest, context: Context) async throws -> FunctionURLResponse {
+        try await self.handler.handle(request, context: context)
+    }
+}

@@ -36,9 +36,19 @@ struct InvocationLoop<Client: RuntimeClient, Wrapped: StreamingHandler>: Sendabl
             functionName: self.functionName,
             logger: logger
         )
+        if case .http(let request) = event, let handler = self.handler as? any HTTPEventHandler {
+            // The native transport's fast path: the typed request in, the typed response out, no JSON.
+            let response: FunctionURLResponse
+            do {
+                response = try await handler.handle(http: request, context: context)
+            } catch {
+                return try await self.client.reportError(requestID: metadata.requestID, error: FunctionError(error))
+            }
+            return try await self.client.reportHTTPResponse(requestID: metadata.requestID, response: response)
+        }
         let writer = BufferedResponseWriter(client: self.client, requestID: metadata.requestID)
         do {
-            try await self.handler.handle(event, responseWriter: writer, context: context)
+            try await self.handler.handle(try event.bytes, responseWriter: writer, context: context)
             try await writer.finishIfNeeded()
         } catch let error as RuntimeClientError {
             throw error

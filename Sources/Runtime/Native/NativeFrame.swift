@@ -7,8 +7,9 @@ package import NIOCore
 /// UTF-8 with a 16-bit length (32-bit for messages and optional strings, where `0xFFFF_FFFF` means absent); the
 /// event and response bytes run to the end of the frame, unencoded.
 ///
-/// The worker sends ``ready`` once, when it first asks for work; after that every ``response`` or ``error`` also
-/// asks for the next invocation, so a warm invocation is one frame each way.
+/// The worker sends ``ready`` once, when it first asks for work; after that every ``response``, ``httpResponse`` or
+/// ``error`` also asks for the next invocation, so a warm invocation is one frame each way. HTTP events and their
+/// responses travel in the binary form of `NativeHTTPCoding`, not as JSON.
 package enum NativeFrame: Sendable, Equatable {
     /// The invoker hands the worker an invocation.
     case invoke(NativeInvocation)
@@ -16,6 +17,8 @@ package enum NativeFrame: Sendable, Equatable {
     case ready
     /// The worker's response to invocation `id`.
     case response(id: String, body: ByteBuffer)
+    /// The worker's response to an HTTP event, in binary form.
+    case httpResponse(id: String, response: FunctionURLResponse)
     /// The error invocation `id` ended with.
     case error(id: String, type: String, message: String)
     /// The worker could not initialise; it exits after sending this.
@@ -30,6 +33,8 @@ package enum NativeFrame: Sendable, Equatable {
         case response = 3
         case error = 4
         case initError = 5
+        case invokeHTTP = 6
+        case httpResponse = 7
     }
 
     private static let absent = UInt32.max
@@ -40,20 +45,31 @@ package enum NativeFrame: Sendable, Equatable {
         buffer.writeInteger(UInt32(0))
         switch self {
         case .invoke(let invocation):
-            buffer.writeInteger(Kind.invoke.rawValue)
+            if case .http = invocation.event {
+                buffer.writeInteger(Kind.invokeHTTP.rawValue)
+            } else {
+                buffer.writeInteger(Kind.invoke.rawValue)
+            }
             Self.writeShort(invocation.id, to: &buffer)
             buffer.writeInteger(invocation.deadline)
             Self.writeShort(invocation.invokedFunctionARN, to: &buffer)
             Self.writeShort(invocation.traceID, to: &buffer)
             Self.writeLong(invocation.clientContext, to: &buffer)
             Self.writeLong(invocation.cognitoIdentity, to: &buffer)
-            buffer.writeImmutableBuffer(invocation.event)
+            switch invocation.event {
+            case .bytes(let bytes): buffer.writeImmutableBuffer(bytes)
+            case .http(let request): buffer.writeFunctionURLRequest(request)
+            }
         case .ready:
             buffer.writeInteger(Kind.ready.rawValue)
         case .response(let id, let body):
             buffer.writeInteger(Kind.response.rawValue)
             Self.writeShort(id, to: &buffer)
             buffer.writeImmutableBuffer(body)
+        case .httpResponse(let id, let response):
+            buffer.writeInteger(Kind.httpResponse.rawValue)
+            Self.writeShort(id, to: &buffer)
+            buffer.writeFunctionURLResponse(response)
         case .error(let id, let type, let message):
             buffer.writeInteger(Kind.error.rawValue)
             Self.writeShort(id, to: &buffer)
@@ -72,7 +88,7 @@ package enum NativeFrame: Sendable, Equatable {
         guard let rawKind = body.readInteger(as: UInt8.self) else { throw NativeFrameError("an empty frame") }
         guard let kind = Kind(rawValue: rawKind) else { throw NativeFrameError("a frame of unknown kind \(rawKind)") }
         switch kind {
-        case .invoke:
+        case .invoke, .invokeHTTP:
             let id = try Self.readShort(&body, "invocation id")
             guard let deadline = body.readInteger(as: Int64.self) else { throw NativeFrameError("no deadline") }
             self = .invoke(
@@ -83,7 +99,8 @@ package enum NativeFrame: Sendable, Equatable {
                     traceID: try Self.readShort(&body, "trace id"),
                     clientContext: try Self.readLong(&body, "client context"),
                     cognitoIdentity: try Self.readLong(&body, "Cognito identity"),
-                    event: body.readSlice(length: body.readableBytes)!
+                    event: kind == .invokeHTTP
+                        ? .http(try body.readFunctionURLRequest()) : .bytes(body.readSlice(length: body.readableBytes)!)
                 )
             )
         case .ready:
@@ -91,6 +108,9 @@ package enum NativeFrame: Sendable, Equatable {
         case .response:
             let id = try Self.readShort(&body, "invocation id")
             self = .response(id: id, body: body.readSlice(length: body.readableBytes)!)
+        case .httpResponse:
+            let id = try Self.readShort(&body, "invocation id")
+            self = .httpResponse(id: id, response: try body.readFunctionURLResponse())
         case .error:
             let id = try Self.readShort(&body, "invocation id")
             let type = try Self.readShort(&body, "error type")
@@ -154,8 +174,8 @@ package struct NativeInvocation: Sendable, Equatable {
     package var clientContext: String?
     /// The Cognito identity, as JSON.
     package var cognitoIdentity: String?
-    /// The event's bytes.
-    package var event: ByteBuffer
+    /// The event.
+    package var event: InvocationEvent
 
     /// Creates an invocation from its parts.
     package init(
@@ -165,7 +185,7 @@ package struct NativeInvocation: Sendable, Equatable {
         traceID: String,
         clientContext: String?,
         cognitoIdentity: String?,
-        event: ByteBuffer
+        event: InvocationEvent
     ) {
         self.id = id
         self.deadline = deadline

@@ -4,6 +4,8 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import NIOPosix
+import Runtime
 import Testing
 
 @testable import Invoker
@@ -76,7 +78,10 @@ struct TestEnvironment {
         var configuration = configuration
         configuration.apiKey = apiKey
         let app = try await buildApplication(configuration, logger: logger)
-        try await app.test(.live, body)
+        // As `invoker serve` runs it: on the event loops.
+        try await withTaskExecutorPreference(EventLoopGroupTaskExecutor(MultiThreadedEventLoopGroup.singleton)) {
+            try await app.test(.live, body)
+        }
     }
 
     /// The records of the database, newest first.

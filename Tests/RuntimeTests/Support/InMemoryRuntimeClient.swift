@@ -9,19 +9,25 @@ final class InMemoryRuntimeClient: RuntimeClient {
     /// One thing the loop sent back.
     enum Report: Equatable {
         case response(requestID: String, body: String)
+        case httpResponse(requestID: String, FunctionURLResponse)
         case error(requestID: String, FunctionError)
         case initError(FunctionError)
     }
 
     private struct State {
-        var pending: [(InvocationMetadata, ByteBuffer)]
+        var pending: [(InvocationMetadata, InvocationEvent)]
         var reports: [Report] = []
     }
 
     private let state: Mutex<State>
 
     /// Queues one invocation per event, with request ids `request-1`, `request-2`, …
-    init(events: [String], deadline: Int64 = 4_102_444_800_000) {
+    convenience init(events: [String], deadline: Int64 = 4_102_444_800_000) {
+        self.init(invocationEvents: events.map { .bytes(ByteBuffer(string: $0)) }, deadline: deadline)
+    }
+
+    /// Queues one invocation per event, bytes or typed HTTP requests as the native transport delivers them.
+    init(invocationEvents events: [InvocationEvent], deadline: Int64 = 4_102_444_800_000) {
         let pending = events.enumerated().map { index, event in
             let metadata = InvocationMetadata(
                 requestID: "request-\(index + 1)",
@@ -31,7 +37,7 @@ final class InMemoryRuntimeClient: RuntimeClient {
                 clientContext: nil,
                 cognitoIdentity: nil
             )
-            return (metadata, ByteBuffer(string: event))
+            return (metadata, event)
         }
         self.state = Mutex(State(pending: pending))
     }
@@ -41,7 +47,7 @@ final class InMemoryRuntimeClient: RuntimeClient {
         self.state.withLock { $0.reports }
     }
 
-    func nextInvocation() async throws -> (InvocationMetadata, ByteBuffer) {
+    func nextInvocation() async throws -> (InvocationMetadata, InvocationEvent) {
         let next = self.state.withLock { state in state.pending.isEmpty ? nil : state.pending.removeFirst() }
         guard let next else { throw RuntimeClientError.connectionClosed(during: "nextInvocation()") }
         return next
@@ -49,6 +55,10 @@ final class InMemoryRuntimeClient: RuntimeClient {
 
     func reportResponse(requestID: String, body: ByteBuffer) async throws {
         self.record(.response(requestID: requestID, body: String(buffer: body)))
+    }
+
+    func reportHTTPResponse(requestID: String, response: FunctionURLResponse) async throws {
+        self.record(.httpResponse(requestID: requestID, response))
     }
 
     func reportError(requestID: String, error: FunctionError) async throws {

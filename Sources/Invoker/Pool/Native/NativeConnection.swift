@@ -106,7 +106,7 @@ final class NativeConnection: WorkerConnection {
                 traceID: invocation.traceID,
                 clientContext: invocation.clientContext,
                 cognitoIdentity: invocation.cognitoIdentity,
-                event: invocation.payload
+                event: invocation.nativeEvent
             )
         )
         channel.writeAndFlush(frame, promise: nil)

@@ -33,6 +33,8 @@ final class NativeConnectionHandler: ChannelInboundHandler, Sendable {
                 body.readableBytes > Invocation.maxPayloadBytes
                 ? .error(.responseTooLarge(limit: Invocation.maxPayloadBytes)) : .response(body)
             if !connection.complete(id: id, with: reply) { unknownID(id) }
+        case .httpResponse(let id, let response):
+            if !connection.complete(id: id, with: .httpResponse(response)) { unknownID(id) }
         case .error(let id, let type, let message):
             if !connection.complete(id: id, with: .error(FunctionError(type: type, message: message))) {
                 unknownID(id)

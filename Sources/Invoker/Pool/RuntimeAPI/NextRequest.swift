@@ -27,10 +27,11 @@ struct NextRequest: Sendable {
 
     /// Writes `invocation` as the `next` response with every header Lambda runtime clients expect.
     static func write(_ invocation: Invocation, to context: ChannelHandlerContext, keepAlive: Bool) {
+        let payload = invocation.jsonPayload
         var headers = HTTPHeaders()
         headers.reserveCapacity(9)
         headers.add(name: "content-type", value: "application/json")
-        headers.add(name: "content-length", value: String(invocation.payload.readableBytes))
+        headers.add(name: "content-length", value: String(payload.readableBytes))
         headers.add(name: "lambda-runtime-aws-request-id", value: invocation.id)
         headers.add(name: "lambda-runtime-deadline-ms", value: String(invocation.deadlineEpochMs))
         headers.add(name: "lambda-runtime-invoked-function-arn", value: invocation.functionARN)
@@ -45,7 +46,7 @@ struct NextRequest: Sendable {
             context: context,
             status: .ok,
             headers: headers,
-            body: invocation.payload,
+            body: payload,
             keepAlive: keepAlive
         )
     }
