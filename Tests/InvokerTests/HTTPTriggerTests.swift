@@ -56,7 +56,7 @@ struct HTTPTriggerTests {
     @Test("a 1 MiB binary body is echoed byte for byte with its content type")
     func binaryEcho() async throws {
         let environment = try TestEnvironment(functions: [
-            "echo": ["handler": "echo", "http": [["path": "/echo", "methods": ["POST"]]]]
+            "echo": ["handler": "echo", "http": [["path": "/echo", "methods": ["POST"]]], "timeout": 30]
         ])
         defer { environment.remove() }
         var bytes = [UInt8](repeating: 0, count: 1 << 20)

@@ -46,17 +46,27 @@ final class Worker: Sendable {
         var invocations = 0
         var killReason: KillReason?
         var streamDeadline: ContinuousClock.Instant?
+        /// The worker asked for work before its spawn returned its process id: the pool hears of it then.
+        var readyBeforePID = false
     }
 
     private let state = Mutex(State())
     private let outputChannel: any Channel
     private let stopSignal = AsyncStream<Void>.makeStream()
+    private let onEvent: @Sendable (Worker, WorkerEvent) -> Void
 
-    private init(id: Int, connection: any WorkerConnection, output: OutputCapture, outputChannel: any Channel) {
+    private init(
+        id: Int,
+        connection: any WorkerConnection,
+        output: OutputCapture,
+        outputChannel: any Channel,
+        onEvent: @escaping @Sendable (Worker, WorkerEvent) -> Void
+    ) {
         self.id = id
         self.connection = connection
         self.output = output
         self.outputChannel = outputChannel
+        self.onEvent = onEvent
         self.spawnedAt = .now
     }
 
@@ -95,7 +105,7 @@ final class Worker: Sendable {
         let box = WorkerBox()
         let connection: any WorkerConnection
         let forward: @Sendable (WorkerEvent) -> Void = { event in
-            if let worker = box.worker { onEvent(worker, event) }
+            box.worker?.forward(event)
         }
         do {
             switch transport {
@@ -107,9 +117,28 @@ final class Worker: Sendable {
             close(fds[1])
             throw error
         }
-        let worker = Worker(id: id, connection: connection, output: capture, outputChannel: channel)
+        let worker = Worker(
+            id: id,
+            connection: connection,
+            output: capture,
+            outputChannel: channel,
+            onEvent: onEvent
+        )
         box.worker = worker
         return (worker, fds[1])
+    }
+
+    /// Passes `event` to the pool; a worker that is ready before its process id is known (a native worker can be) is
+    /// announced once the id is, so every invocation's record names its worker.
+    private func forward(_ event: WorkerEvent) {
+        if case .ready = event {
+            let known = state.withLock { state in
+                if state.pid == nil { state.readyBeforePID = true }
+                return state.pid != nil
+            }
+            guard known else { return }
+        }
+        onEvent(self, event)
     }
 
     /// The worker's process id, once spawned.
@@ -175,7 +204,12 @@ final class Worker: Sendable {
                 error: .fileDescriptor(output, closeAfterSpawningProcess: false)
             ) { execution in
                 Glibc.close(pipeWriteEnd)
-                self.state.withLock { $0.pid = execution.processIdentifier.value }
+                let announce = self.state.withLock { state in
+                    state.pid = execution.processIdentifier.value
+                    defer { state.readyBeforePID = false }
+                    return state.readyBeforePID
+                }
+                if announce { self.onEvent(self, .ready) }
                 await self.superviseUntilExit()
             }
             switch result.terminationStatus {

@@ -111,8 +111,6 @@ final class WorkerPool: Service, Sendable {
         }
         execution.outcome = await run(invocation, on: worker, timeout: timeout)
         execution.ran = .now - started
-        // A native worker can be ready before its spawn has returned the process id.
-        execution.workerPID = execution.workerPID ?? worker.pid
         if case .replied(.stream(let stream)) = execution.outcome {
             return streaming(stream, execution: execution, on: worker, startedAt: started, deadline: started + timeout)
         }
