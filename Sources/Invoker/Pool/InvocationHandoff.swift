@@ -78,18 +78,35 @@ struct InvocationHandoff {
 /// The error an invocation gets when its timeout passes before the worker replies.
 struct WorkerTimedOut: Error, Sendable {}
 
-extension WorkerConnection {
-    /// Waits for the reply to `invocation`, after `hand` has given it to the connection; resumes with
-    /// `CancellationError` if the waiting task is cancelled, after `finish` has withdrawn it.
-    static func awaitReply(
+/// A worker connection that keeps an ``InvocationHandoff`` under its lock; what both transports do with it.
+protocol HandingOffConnection: WorkerConnection, AnyObject {
+    /// Runs `body` on the handoff, under the connection's lock.
+    func withHandoff<Result>(_ body: (inout InvocationHandoff) -> Result) -> Result
+}
+
+extension HandingOffConnection {
+    /// Waits for the reply to `invocation`, after `hand` has given it to the handoff; resumes with
+    /// `CancellationError` if the waiting task is cancelled.
+    func awaitReply(
         to invocation: Invocation,
-        hand: (InvocationHandoff.Reply) -> Void,
-        finish: @Sendable (String) -> InvocationHandoff.Reply?
+        hand: (InvocationHandoff.Reply) -> Void
     ) async throws -> WorkerReply {
         try await withTaskCancellationHandler {
             try await withCheckedThrowingContinuation { reply in hand(reply) }
         } onCancel: {
-            finish(invocation.id)?.resume(throwing: CancellationError())
+            self.withHandoff { $0.finish(invocation.id) }?.resume(throwing: CancellationError())
+        }
+    }
+
+    /// Times invocation `id`, just sent to the worker, on `eventLoop` (call it there): past `timeout`, its caller
+    /// gets ``WorkerTimedOut``.
+    func startTimer(_ id: String, timeout: TimeAmount, on eventLoop: any EventLoop) {
+        let timer = eventLoop.scheduleTask(in: timeout) {
+            let caller = self.withHandoff { $0.finish(id) }
+            caller?.resume(throwing: WorkerTimedOut())
+        }
+        if !withHandoff({ $0.timing(id, with: timer) }) {
+            timer.cancel()
         }
     }
 }

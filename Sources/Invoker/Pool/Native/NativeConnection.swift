@@ -10,7 +10,7 @@ import Glibc
 /// A Swift worker's native transport: ``NativeFrame``s on one end of a Unix domain socket pair whose other end is
 /// the worker's standard input. A warm invocation is one frame each way, with the event and the response as raw
 /// bytes: no HTTP, no listening socket, no connect.
-final class NativeConnection: WorkerConnection {
+final class NativeConnection: HandingOffConnection {
     private struct State {
         var handoff = InvocationHandoff()
         var workerWaiting = false
@@ -65,7 +65,7 @@ final class NativeConnection: WorkerConnection {
     var environment: [String: String] { ["INVOKER_RUNTIME_FD": "0"] }
 
     func invoke(_ invocation: Invocation, timeout: TimeAmount) async throws -> WorkerReply {
-        try await Self.awaitReply(to: invocation) { reply in
+        try await awaitReply(to: invocation) { reply in
             let handed = state.withLock { state in
                 defer { state.workerWaiting = false }
                 return state.handoff.hand(
@@ -83,9 +83,11 @@ final class NativeConnection: WorkerConnection {
             case .queued:
                 break
             }
-        } finish: { id in
-            self.state.withLock { $0.handoff.finish(id) }
         }
+    }
+
+    func withHandoff<Result>(_ body: (inout InvocationHandoff) -> Result) -> Result {
+        state.withLock { body(&$0.handoff) }
     }
 
     func close(exit: WorkerExit) {
@@ -110,13 +112,7 @@ final class NativeConnection: WorkerConnection {
             )
         )
         channel.writeAndFlush(frame, promise: nil)
-        let timer = channel.eventLoop.scheduleTask(in: timeout) {
-            let caller = self.state.withLock { $0.handoff.finish(invocation.id) }
-            caller?.resume(throwing: WorkerTimedOut())
-        }
-        if !state.withLock({ $0.handoff.timing(invocation.id, with: timer) }) {
-            timer.cancel()
-        }
+        startTimer(invocation.id, timeout: timeout, on: channel.eventLoop)
     }
 
     // MARK: Called by the handler, on the event loop

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// The worker long-polls `GET …/invocation/next`; ``invoke(_:)`` answers that poll with an invocation and waits for
 /// the worker's `POST …/response` or `POST …/error`. Any Lambda runtime client works against it.
-final class RuntimeAPIConnection: WorkerConnection {
+final class RuntimeAPIConnection: HandingOffConnection {
     /// Lambda-style request-handling state, guarded by one lock.
     private struct State {
         var port = 0
@@ -58,7 +58,7 @@ final class RuntimeAPIConnection: WorkerConnection {
     var workerDescriptor: CInt? { nil }
 
     func invoke(_ invocation: Invocation, timeout: TimeAmount) async throws -> WorkerReply {
-        try await Self.awaitReply(to: invocation) { reply in
+        try await awaitReply(to: invocation) { reply in
             let (handed, parked) = state.withLock { state in
                 let parked = state.parked
                 state.parked = nil
@@ -75,16 +75,18 @@ final class RuntimeAPIConnection: WorkerConnection {
                 let next = parked!
                 eventLoop.execute {
                     next.deliver(invocation)
-                    self.startTimer(invocation.id, timeout: timeout)
+                    self.startTimer(invocation.id, timeout: timeout, on: self.eventLoop)
                 }
             case .gone(let exit):
                 reply.resume(throwing: WorkerGone(exit: exit))
             case .queued:
                 break
             }
-        } finish: { id in
-            self.state.withLock { $0.handoff.finish(id) }
         }
+    }
+
+    func withHandoff<Result>(_ body: (inout InvocationHandoff) -> Result) -> Result {
+        state.withLock { body(&$0.handoff) }
     }
 
     func close(exit: WorkerExit) {
@@ -98,17 +100,6 @@ final class RuntimeAPIConnection: WorkerConnection {
             reply.resume(throwing: WorkerGone(exit: exit))
         }
         stream?.end(.workerGone(exit))
-    }
-
-    /// Times invocation `id`, just sent; on the event loop.
-    private func startTimer(_ id: String, timeout: TimeAmount) {
-        let timer = eventLoop.scheduleTask(in: timeout) {
-            let caller = self.state.withLock { $0.handoff.finish(id) }
-            caller?.resume(throwing: WorkerTimedOut())
-        }
-        if !state.withLock({ $0.handoff.timing(id, with: timer) }) {
-            timer.cancel()
-        }
     }
 
     // MARK: Called by the handler, on the worker's event loop
@@ -142,7 +133,7 @@ final class RuntimeAPIConnection: WorkerConnection {
             abandoned.resume(returning: .error(error))
         }
         if let (invocation, timeout) = queued {
-            startTimer(invocation.id, timeout: timeout)
+            startTimer(invocation.id, timeout: timeout, on: eventLoop)
             return invocation
         }
         onEvent(.ready)
