@@ -49,7 +49,7 @@ extension FunctionURLRequest {
                 domainPrefix: String(host.split(separator: ".").first ?? ""),
                 http: HTTP(
                     method: request.method.rawValue,
-                    path: rawPath.removingPercentEncoding ?? rawPath,
+                    path: rawPath.percentDecoded,
                     protocol: "HTTP/1.1",
                     sourceIp: sourceIP,
                     userAgent: headers["user-agent"] ?? ""
@@ -91,13 +91,22 @@ extension FunctionURLRequest {
         for pair in rawQuery.split(separator: "&") where !pair.isEmpty {
             let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             func decode(_ part: Substring) -> String {
-                let spaced = part.replacingOccurrences(of: "+", with: " ")
-                return spaced.removingPercentEncoding ?? spaced
+                let spaced = part.contains("+") ? String(part.map { $0 == "+" ? " " : $0 }) : String(part)
+                return spaced.percentDecoded
             }
             let name = decode(parts[0])
             let value = parts.count > 1 ? decode(parts[1]) : ""
             parameters[name] = parameters[name].map { "\($0),\(value)" } ?? value
         }
         return parameters.isEmpty ? nil : parameters
+    }
+}
+
+extension String {
+    /// The string with its percent escapes decoded; itself when it has none or they are malformed. (Foundation's
+    /// decoding is skipped when there is nothing to decode: this runs for every HTTP-triggered invocation.)
+    var percentDecoded: String {
+        guard utf8.contains(UInt8(ascii: "%")) else { return self }
+        return removingPercentEncoding ?? self
     }
 }

@@ -27,9 +27,12 @@ final class InvokerMetrics: Sendable {
     private struct Handles: @unchecked Sendable {
         var invocations: CoreMetrics.Counter
         var duration: CoreMetrics.Timer
+        var wait: CoreMetrics.Timer
+        var throttles: CoreMetrics.Counter
+        var coldStarts: CoreMetrics.Counter
+        var initDuration: CoreMetrics.Timer
     }
 
-    /// Metrics in a registry of their own (so tests and several invokers in one process do not mix).
     init(registry: PrometheusCollectorRegistry = PrometheusCollectorRegistry()) {
         self.registry = registry
         var factory = PrometheusMetricsFactory(registry: registry)
@@ -39,7 +42,7 @@ final class InvokerMetrics: Sendable {
             .milliseconds(500), .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30), .seconds(60),
         ]
         factory.nameAndLabelSanitizer = { name, labels in
-            (name.replacingOccurrences(of: ".", with: "_"), labels)
+            (String(name.map { $0 == "." ? "_" : $0 }), labels)
         }
         self.factory = factory
     }
@@ -49,6 +52,7 @@ final class InvokerMetrics: Sendable {
         let key = "\(record.function)\u{0}\(record.trigger.rawValue)\u{0}\(record.status.rawValue)"
         let handles = self.handles.withLock { handles in
             if let existing = handles[key] { return existing }
+            let function = [("function", record.function)]
             let made = Handles(
                 invocations: Counter(
                     label: "faas.invocations",
@@ -62,24 +66,25 @@ final class InvokerMetrics: Sendable {
                     label: "faas.invocation.duration",
                     dimensions: [("function", record.function), ("status", record.status.rawValue)],
                     factory: factory
-                )
+                ),
+                wait: Timer(label: "faas.invocation.wait", dimensions: function, factory: factory),
+                throttles: Counter(label: "faas.throttles", dimensions: function, factory: factory),
+                coldStarts: Counter(label: "faas.cold_starts", dimensions: function, factory: factory),
+                initDuration: Timer(label: "faas.invocation.init_duration", dimensions: function, factory: factory)
             )
             handles[key] = made
             return made
         }
         handles.invocations.increment()
-        let function = [("function", record.function)]
         if record.status == .throttled {
-            Counter(label: "faas.throttles", dimensions: function, factory: factory).increment()
+            handles.throttles.increment()
             return
         }
         handles.duration.recordNanoseconds(Int64(record.durationMs * 1_000_000))
-        Timer(label: "faas.invocation.wait", dimensions: function, factory: factory)
-            .recordNanoseconds(Int64(record.waitMs * 1_000_000))
+        handles.wait.recordNanoseconds(Int64(record.waitMs * 1_000_000))
         if record.cold, let initDuration = record.initDurationMs {
-            Counter(label: "faas.cold_starts", dimensions: function, factory: factory).increment()
-            Timer(label: "faas.invocation.init_duration", dimensions: function, factory: factory)
-                .recordNanoseconds(Int64(initDuration * 1_000_000))
+            handles.coldStarts.increment()
+            handles.initDuration.recordNanoseconds(Int64(initDuration * 1_000_000))
         }
     }
 
