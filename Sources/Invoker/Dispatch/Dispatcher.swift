@@ -2,7 +2,8 @@ import Foundation
 import Logging
 import NIOCore
 
-/// Runs invocations on the functions' worker pools and records every one of them in the invocation log.
+/// Runs invocations on the functions' worker pools and records every one of them in the invocation log (unless
+/// recording is turned off).
 ///
 /// ```swift
 /// let response = await dispatcher.invoke(pool, payload: event, trigger: .http) { id, execution in
@@ -19,6 +20,8 @@ struct Dispatcher: Sendable {
     let metrics: InvokerMetrics
     /// The invoker's own log: one debug line per invocation.
     let logger: Logger
+    /// Whether records go to ``log``; metrics and the debug line are kept either way.
+    var recordsInvocations = true
     /// Makes the invocation ids: time-ordered, so the log's newest-first order is its key order.
     let ids = UUIDv7Generator()
 
@@ -78,7 +81,9 @@ struct Dispatcher: Sendable {
             )
             record.queueMessageId = queueMessageID
             record.attempt = attempt
-            log.append(record)
+            if recordsInvocations {
+                log.append(record)
+            }
             metrics.record(record)
             logger.debug(
                 "invocation",
