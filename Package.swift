@@ -72,6 +72,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "Baseline",
+            dependencies: [
+                "Runtime",
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
+            path: "Benchmarks/Baseline",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "FixtureFunctions",
             dependencies: ["Runtime", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Fixtures",

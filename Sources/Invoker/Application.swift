@@ -42,7 +42,8 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         pools: Dictionary(uniqueKeysWithValues: pools.map { ($0.function.name, $0) }),
         log: log,
         metrics: metrics,
-        logger: logger
+        logger: logger,
+        recordsInvocations: configuration.recordsInvocations
     )
     let queues = try await QueueSystem(
         path: configuration.resolvedQueueDatabasePath,

@@ -20,6 +20,10 @@ struct ServerConfiguration: Sendable {
     var functionsBinary: String?
     /// The key the admin API (`/system/…`, `/metrics`) requires as `Authorization: Bearer <key>`; nil leaves it open.
     var apiKey: String?
+    /// Whether invocations are recorded in the invocation log. When false nothing new is written, but the log is
+    /// still opened and served (`/system/invocations`), and metrics still count every invocation; benchmarks use it
+    /// to measure what recording costs.
+    var recordsInvocations = true
     /// How long and how many invocation records are kept.
     var retention = InvocationLog.Configuration()
     /// The most worker processes across all functions.

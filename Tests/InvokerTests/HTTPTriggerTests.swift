@@ -1,6 +1,8 @@
+import ArgumentParser
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
+import Logging
 import NIOCore
 import NIOFoundationCompat
 import Runtime
@@ -229,6 +231,26 @@ struct HTTPTriggerTests {
         }
         let record = try #require(try await environment.records().first)
         #expect(record.status == .error && record.errorType == "Runtime.HandlerNotFound")
+    }
+    @Test("with --no-invocation-log, invocations are answered and counted in the metrics but not recorded")
+    func invocationLogOff() async throws {
+        let environment = try TestEnvironment(functions: [
+            "hello": ["handler": "hello", "http": [["path": "/hello", "methods": ["GET"]]]]
+        ])
+        defer { environment.remove() }
+        let serve = try Serve.parse(["--no-invocation-log"])
+        var configuration = environment.configuration
+        configuration.recordsInvocations = !serve.noInvocationLog
+        var logger = Logger(label: "invoker-test")
+        logger.logLevel = .warning
+        let app = try await buildApplication(configuration, logger: logger)
+        try await app.test(.live) { client in
+            let hello = try await client.execute(uri: "/hello?name=Ada", method: .get)
+            #expect(String(buffer: hello.body) == "Hello, Ada!")
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            #expect(String(buffer: metrics.body).contains(#"faas_invocations{function="hello""#))
+        }
+        #expect(try await environment.records().isEmpty)
     }
 }
 

@@ -54,6 +54,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Keep at most this many invocation records, the newest (0 keeps all; default 1,000,000).")
     var retainRows: Int?
 
+    @Flag(help: "Do not record invocations in the invocation log (it stays readable; metrics still count them).")
+    var noInvocationLog = false
+
     @Option(help: "The most worker processes across all functions (default: 32 per core, at most one per 128 MiB).")
     var maxWorkers: Int?
 
@@ -80,6 +83,7 @@ struct Serve: AsyncParsableCommand {
         configuration.queueDatabasePath = queueDb
         configuration.queue.synchronous = queueSync
         configuration.functionsBinary = functionsBinary
+        configuration.recordsInvocations = !noInvocationLog
         configuration.apiKey =
             apiKey
             ?? ProcessInfo.processInfo.environment["INVOKER_API_KEY"].flatMap {

@@ -3,7 +3,8 @@ import Logging
 import NIOCore
 import Runtime
 
-/// Runs invocations on the functions' worker pools and records every one of them in the invocation log.
+/// Runs invocations on the functions' worker pools and records every one of them in the invocation log (unless
+/// recording is turned off).
 ///
 /// ```swift
 /// let response = await dispatcher.invoke(pool, payload: event, trigger: .http) { id, execution in
@@ -20,6 +21,8 @@ struct Dispatcher: Sendable {
     let metrics: InvokerMetrics
     /// The invoker's own log: one debug line per invocation.
     let logger: Logger
+    /// Whether records go to ``log``; metrics and the debug line are kept either way.
+    var recordsInvocations = true
     /// Makes the invocation ids: time-ordered, so the log's newest-first order is its key order.
     let ids = UUIDv7Generator()
 
@@ -81,7 +84,9 @@ struct Dispatcher: Sendable {
             )
             record.queueMessageId = queueMessageID
             record.attempt = attempt
-            log.append(record)
+            if recordsInvocations {
+                log.append(record)
+            }
             metrics.record(record)
             logger.debug(
                 "invocation",

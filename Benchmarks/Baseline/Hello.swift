@@ -1,0 +1,1 @@
+../../Sources/Functions/Hello.swift
