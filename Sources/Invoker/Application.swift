@@ -66,7 +66,8 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         // Services shut down in reverse order, after the HTTP server: consumers, then pools, then the log.
-        services: [log] + pools + queues.services as [any Service],
+        services: [OnConcurrencyPool(service: log)] + pools
+            + queues.services.map { OnConcurrencyPool(service: $0) } as [any Service],
         onServerRunning: configuration.onServerRunning,
         logger: logger
     )
