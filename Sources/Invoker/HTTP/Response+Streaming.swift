@@ -27,6 +27,8 @@ extension Response {
                     break
                 }
             }
+            // The body's first bytes may still wait in the stream, even when it has already ended.
+            if pending.readableBytes == 0 { pending = await reply.stream.next() ?? ByteBuffer() }
         } else {
             fields[.contentType] = reply.stream.contentType ?? "application/octet-stream"
             pending = await reply.stream.next() ?? ByteBuffer()
