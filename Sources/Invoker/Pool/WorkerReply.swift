@@ -39,6 +39,12 @@ struct FunctionError: Error, Sendable, Equatable {
         )
     }
 
+    /// The error of an invocation its worker dropped: it asked for its next invocation without answering.
+    static let noResponse = Self(
+        type: "Runtime.NoResponse",
+        message: "the worker asked for its next invocation without answering this one"
+    )
+
     /// Reads an error document posted by a worker; `headerType` is `Lambda-Runtime-Function-Error-Type`.
     init(posted body: ByteBuffer, headerType: String?) {
         let document = try? JSONDecoder().decode(ErrorDocument.self, from: body)

@@ -127,14 +127,7 @@ final class NativeConnection: HandingOffConnection {
         }
         if let abandoned {
             onEvent(.replied)
-            abandoned.resume(
-                returning: .error(
-                    FunctionError(
-                        type: "Runtime.NoResponse",
-                        message: "the worker asked for its next invocation without answering this one"
-                    )
-                )
-            )
+            abandoned.resume(returning: .error(.noResponse))
         }
         if let (invocation, timeout) = queued {
             send(invocation, timeout: timeout)

@@ -126,11 +126,7 @@ final class RuntimeAPIConnection: HandingOffConnection {
         }
         if let abandoned {
             onEvent(.replied)
-            let error = FunctionError(
-                type: "Runtime.NoResponse",
-                message: "the worker asked for its next invocation without answering this one"
-            )
-            abandoned.resume(returning: .error(error))
+            abandoned.resume(returning: .error(.noResponse))
         }
         if let (invocation, timeout) = queued {
             startTimer(invocation.id, timeout: timeout, on: eventLoop)
