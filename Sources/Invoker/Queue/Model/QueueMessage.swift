@@ -22,3 +22,23 @@ struct QueueMessage: Sendable, Equatable {
     /// How many times it was received, this lease included.
     var receiveCount: Int { receipt.receiveCount }
 }
+
+/// Identifies one lease of a message: the message's position in the store and how many times it had been received
+/// with this lease. Acknowledging or failing with a receipt whose message was leased again since has no effect.
+struct QueueReceipt: Hashable, Sendable, CustomStringConvertible {
+    /// The message's sequence number in the store.
+    var sequence: Int64
+    /// The message's receive count with this lease (1 for its first delivery).
+    var receiveCount: Int
+
+    /// The receipt handle the SQS event shows.
+    var description: String { "\(sequence).\(receiveCount)" }
+}
+
+/// A leased message that failed, and why.
+struct QueueFailure: Sendable, Equatable {
+    /// The lease of the message.
+    var receipt: QueueReceipt
+    /// The error, kept with the message when it moves to the dead-letter queue.
+    var error: String
+}

@@ -2,6 +2,22 @@ import Foundation
 import NIOCore
 import NIOFoundationCompat
 
+/// A message to enqueue: its body, the attributes the producer attached, and for an asynchronous invocation where
+/// to send the result.
+struct NewMessage: Sendable, Equatable {
+    /// The body.
+    var body: MessageBody
+    /// The producer's attributes, by name.
+    var attributes: [String: MessageAttribute] = [:]
+    /// Where the result of an asynchronous invocation is posted, if anywhere.
+    var callbackURL: String? = nil
+
+    /// The size the queue's limit applies to: the body plus the attributes' names, types and values, as SQS counts.
+    var size: Int {
+        body.bytes.count + attributes.reduce(0) { $0 + $1.key.utf8.count + $1.value.size }
+    }
+}
+
 extension NewMessage {
     /// The most messages one batch request may carry (as SQS's `SendMessageBatch`).
     static let maximumBatch = 10
@@ -64,5 +80,27 @@ extension NewMessage {
             attributes = try MessageAttribute.parse(value, source: "attributes")
         }
         return NewMessage(body: body, attributes: attributes)
+    }
+}
+
+/// What enqueuing a message returns: its id and the digests SQS reports for it.
+struct SentMessage: Codable, Sendable, Equatable {
+    /// The message's id.
+    var messageId: String
+    /// The MD5 digest of its body, in lower-case hexadecimal.
+    var md5OfMessageBody: String
+    /// The MD5 digest of its attributes as SQS computes it; nil without attributes.
+    var md5OfMessageAttributes: String?
+}
+
+extension SentMessage {
+    /// Writes the message as the `202` answer's JSON object: `messageId`, `md5OfMessageBody` and, with attributes,
+    /// `md5OfMessageAttributes`.
+    func write(to json: inout JSONText) {
+        json.object { json in
+            json.member("messageId", messageId)
+            json.member("md5OfMessageBody", md5OfMessageBody)
+            json.member("md5OfMessageAttributes", ifPresent: md5OfMessageAttributes)
+        }
     }
 }
