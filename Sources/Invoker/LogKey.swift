@@ -1,4 +1,4 @@
-/// The metadata keys of the invoker's own logs, in one place.
+/// The metadata keys of the invoker's own logs, in one place, in dot notation.
 enum LogKey {
     /// The function an entry is about.
     static let function = "function.name"
@@ -6,6 +6,46 @@ enum LogKey {
     static let worker = "worker.id"
     /// How a worker process ended.
     static let exit = "worker.exit"
+    /// A worker's resident memory, in KiB.
+    static let workerMemoryKB = "worker.memory_kb"
+    /// A memory limit, in KiB.
+    static let memoryLimitKB = "worker.memory_limit_kb"
+    /// The invoker-wide worker limit.
+    static let workerLimit = "worker.limit"
     /// The invocation an entry is about.
     static let invocation = "invocation.id"
+    /// How an invocation ended.
+    static let invocationStatus = "invocation.status"
+    /// What caused an invocation.
+    static let invocationTrigger = "invocation.trigger"
+    /// How long an invocation ran, in milliseconds.
+    static let invocationDuration = "invocation.duration_ms"
+    /// An error that was handled.
+    static let error = "error"
+
+    /// The queue an entry is about.
+    static let queue = "queue.name"
+    /// The queue message an entry is about.
+    static let message = "queue.message_id"
+    /// How many messages an entry is about.
+    static let messages = "queue.messages"
+    /// Where a callback goes.
+    static let callbackURL = "callback.url"
+    /// Which attempt at posting a callback failed.
+    static let callbackAttempt = "callback.attempt"
+    /// The HTTP status a callback receiver answered.
+    static let callbackStatus = "callback.status"
+
+    /// How many records a batch of the invocation log holds.
+    static let logRecords = "invocation_log.records"
+    /// Which attempt at writing a batch failed.
+    static let logAttempt = "invocation_log.attempt"
+    /// How many records were ignored because their ids were already in the log.
+    static let logDuplicates = "invocation_log.duplicates"
+    /// How many records were dropped because the buffer was full.
+    static let logDropped = "invocation_log.dropped"
+    /// How many records the buffer holds at most.
+    static let logCapacity = "invocation_log.capacity"
+    /// How many records a retention pass deleted.
+    static let logPruned = "invocation_log.pruned"
 }

@@ -41,7 +41,7 @@ struct AsyncInvocationTests {
         try await receiver.test(.live) { receiverClient in
             let base = "http://127.0.0.1:\(try #require(receiverClient.port))"
             try await environment.withInvoker { client in
-                let callback = HTTPField.Name("X-Callback-Url")!
+                let callback = HTTPField.Name.callbackURL
                 let accepted = try await client.execute(
                     uri: "/async-function/ev/sub/path?x=1",
                     method: .post,
@@ -65,11 +65,11 @@ struct AsyncInvocationTests {
                 let event = try await client.execute(
                     uri: "/2015-03-31/functions/ev/invocations",
                     method: .post,
-                    headers: [HTTPField.Name("X-Amz-Invocation-Type")!: "Event"],
+                    headers: [.amzInvocationType: "Event"],
                     body: ByteBuffer(string: #"{"a":1}"#)
                 )
                 #expect(event.status == .accepted)
-                let eventID = try #require(event.headers[HTTPField.Name("x-amzn-RequestId")!])
+                let eventID = try #require(event.headers[.amznRequestID])
 
                 // The failing one is tried three times (1 s, then 2 s apart); the refusing receiver four times.
                 #expect(
@@ -80,17 +80,17 @@ struct AsyncInvocationTests {
                     }
                 )
                 let calls = received.withLock { $0 }
-                let success = try #require(calls.first { $0.headers[HTTPField.Name("X-Message-Id")!] == messageID })
-                #expect(success.headers[HTTPField.Name("X-Function-Name")!] == "ev")
-                #expect(success.headers[HTTPField.Name("X-Function-Status")!] == "success")
-                #expect(success.headers[HTTPField.Name("X-Attempt")!] == "1")
+                let success = try #require(calls.first { $0.headers[.messageID] == messageID })
+                #expect(success.headers[.functionName] == "ev")
+                #expect(success.headers[.functionStatus] == "success")
+                #expect(success.headers[.attempt] == "1")
                 let echoed = try JSONDecoder().decode(FunctionURLRequest.self, from: success.body)
                 #expect(echoed.rawPath == "/sub/path" && echoed.rawQueryString == "x=1")
                 #expect(echoed.body == #"{"k":1}"# && echoed.requestContext.http.method == "POST")
 
-                let failure = try #require(calls.first { $0.headers[HTTPField.Name("X-Message-Id")!] == failingID })
-                #expect(failure.headers[HTTPField.Name("X-Function-Status")!] == "error")
-                #expect(failure.headers[HTTPField.Name("X-Attempt")!] == "3")
+                let failure = try #require(calls.first { $0.headers[.messageID] == failingID })
+                #expect(failure.headers[.functionStatus] == "error")
+                #expect(failure.headers[.attempt] == "3")
                 let error = try JSONDecoder().decode(ErrorDocument.self, from: failure.body)
                 #expect(error.errorType == "FixtureError" && error.errorMessage == "failed on purpose")
 
@@ -103,12 +103,12 @@ struct AsyncInvocationTests {
 
                 let records = try await environment.waitForRecords(count: 6)
                 let successRecord = try #require(records.first { $0.queueMessageId == messageID })
-                #expect(success.headers[HTTPField.Name("X-Invocation-Id")!] == successRecord.id)
+                #expect(success.headers[.invocationID] == successRecord.id)
                 #expect(successRecord.trigger == .event && successRecord.attempt == 1)
                 let failures = records.filter { $0.queueMessageId == failingID }.sorted { $0.id < $1.id }
                 #expect(failures.map(\.attempt) == [1, 2, 3])
                 #expect(failures.allSatisfy { $0.trigger == .event && $0.status == .error })
-                #expect(failure.headers[HTTPField.Name("X-Invocation-Id")!] == failures.last?.id)
+                #expect(failure.headers[.invocationID] == failures.last?.id)
                 #expect(records.first { $0.queueMessageId == eventID }?.trigger == .event)
             }
         }

@@ -285,7 +285,7 @@ struct FunctionURLMappingTests {
             #expect(event.body == "héllo" && !event.isBase64Encoded)
             #expect(event.requestContext.http.method == "POST")
             #expect(event.requestContext.http.sourceIp == "127.0.0.1")
-            #expect(event.requestContext.requestId == response.headers[.init("x-amzn-RequestId")!])
+            #expect(event.requestContext.requestId == response.headers[.amznRequestID])
             #expect(event.requestContext.timeEpoch > 0 && event.requestContext.time.hasSuffix("+0000"))
 
             let binary = try await client.execute(

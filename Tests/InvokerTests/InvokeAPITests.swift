@@ -26,8 +26,8 @@ struct InvokeAPITests {
                 let response = try await client.invoke(name, body: #"{"name":"Ada"}"#)
                 #expect(response.status == .ok, "\(name)")
                 #expect(String(buffer: response.body) == #"{"greeting":"Hello, Ada!"}"#, "\(name)")
-                #expect(response.headers[.init("x-amz-executed-version")!] == "$LATEST")
-                #expect(response.headers[.init("x-amz-function-error")!] == nil)
+                #expect(response.headers[.amzExecutedVersion] == "$LATEST")
+                #expect(response.headers[.amzFunctionError] == nil)
             }
             // The same handler over HTTP gets a Function URL event and decodes its body.
             let http = try await client.execute(
@@ -54,19 +54,19 @@ struct InvokeAPITests {
                     ("event?Qualifier=prod", [:], "{}", .notFound, "ResourceNotFoundException"),
                     ("event:v1?Qualifier=v2", [:], "{}", .badRequest, "InvalidParameterValueException"),
                     ("bad%20name", [:], "{}", .badRequest, "ValidationException"),
-                    ("event", [.init("x-amz-invocation-type")!: "Sometimes"], "{}", .badRequest, "ValidationException"),
-                    ("event", [.init("x-amz-log-type")!: "All"], "{}", .badRequest, "ValidationException"),
+                    ("event", [.amzInvocationType: "Sometimes"], "{}", .badRequest, "ValidationException"),
+                    ("event", [.amzLogType: "All"], "{}", .badRequest, "ValidationException"),
                     ("event", [:], "not json", .badRequest, "InvalidRequestContentException"),
                     (
-                        "event", [.init("x-amz-client-context")!: "%%%"], "{}", .badRequest,
+                        "event", [.amzClientContext: "%%%"], "{}", .badRequest,
                         "InvalidRequestContentException"
                     ),
                 ]
             for item in cases {
                 let response = try await client.invoke(item.name, headers: item.headers, body: item.body)
                 #expect(response.status == item.status, "\(item.name) \(item.headers)")
-                #expect(response.headers[.init("x-amzn-ErrorType")!] == item.type, "\(item.name) \(item.headers)")
-                #expect(response.headers[.init("x-amzn-RequestId")!]?.count == 36)
+                #expect(response.headers[.amznErrorType] == item.type, "\(item.name) \(item.headers)")
+                #expect(response.headers[.amznRequestID]?.count == 36)
                 let document = try JSONSerialization.jsonObject(with: Data(buffer: response.body)) as? [String: String]
                 #expect(document?["Type"] == "User" && document?["Message"]?.isEmpty == false)
             }
@@ -76,8 +76,8 @@ struct InvokeAPITests {
             #expect(String(buffer: qualified.body).contains("function:event:prod"))
 
             // DryRun: 204, nothing runs. An empty body is the event {}.
-            let dryRun = try await client.invoke("event", headers: [.init("x-amz-invocation-type")!: "DryRun"])
-            #expect(dryRun.status == .noContent && dryRun.headers[.init("x-amzn-RequestId")!] != nil)
+            let dryRun = try await client.invoke("event", headers: [.amzInvocationType: "DryRun"])
+            #expect(dryRun.status == .noContent && dryRun.headers[.amznRequestID] != nil)
             let empty = try await client.invoke("event")
             #expect(String(buffer: empty.body) == "{}")
 
@@ -87,7 +87,7 @@ struct InvokeAPITests {
             #expect(accepted.status == .ok && accepted.body.readableBytes == Invocation.maxPayloadBytes)
             let tooLarge = try await client.invoke("event", body: fits + " ")
             #expect(tooLarge.status == .contentTooLarge)
-            #expect(tooLarge.headers[.init("x-amzn-ErrorType")!] == "RequestTooLargeException")
+            #expect(tooLarge.headers[.amznErrorType] == "RequestTooLargeException")
             #expect(String(buffer: tooLarge.body).contains("6291456 bytes"))
         }
         let records = try await environment.waitForRecords(count: 2)
@@ -105,32 +105,32 @@ struct InvokeAPITests {
         defer { environment.remove() }
         try await environment.withInvoker { client in
             let failed = try await client.invoke("fail", body: "{}")
-            #expect(failed.status == .ok && failed.headers[.init("x-amz-function-error")!] == "Unhandled")
+            #expect(failed.status == .ok && failed.headers[.amzFunctionError] == "Unhandled")
             let error = try JSONDecoder().decode(ErrorDocument.self, from: failed.body)
             #expect(error.errorType == "FixtureError" && error.errorMessage == "failed on purpose")
 
             let slow = try await client.invoke("sleep", body: #"{"ms":30000}"#)
-            let id = try #require(slow.headers[.init("x-amzn-RequestId")!])
-            #expect(slow.status == .ok && slow.headers[.init("x-amz-function-error")!] == "Unhandled")
+            let id = try #require(slow.headers[.amznRequestID])
+            #expect(slow.status == .ok && slow.headers[.amzFunctionError] == "Unhandled")
             let timeout = try JSONDecoder().decode(ErrorDocument.self, from: slow.body)
             #expect(timeout.errorType == "Sandbox.Timedout")
             #expect(timeout.errorMessage == "RequestId: \(id) Error: Task timed out after 0.50 seconds")
 
             let crashed = try await client.invoke("crash", body: #"{"exitCode":3}"#)
-            #expect(crashed.status == .ok && crashed.headers[.init("x-amz-function-error")!] == "Unhandled")
+            #expect(crashed.status == .ok && crashed.headers[.amzFunctionError] == "Unhandled")
             let crash = try JSONDecoder().decode(ErrorDocument.self, from: crashed.body)
             #expect(crash.errorType == "Runtime.ExitError")
             #expect(crash.errorMessage.hasSuffix("Error: Runtime exited with error: exit status 3"))
 
             // A response over 6 MB fails the invocation, as on Lambda.
             let large = try await client.invoke("large", body: #"{"bytes":6291457}"#)
-            #expect(large.headers[.init("x-amz-function-error")!] == "Unhandled")
+            #expect(large.headers[.amzFunctionError] == "Unhandled")
             #expect(
                 try JSONDecoder().decode(ErrorDocument.self, from: large.body).errorType
                     == "Function.ResponseSizeTooLarge"
             )
             let fits = try await client.invoke("large", body: #"{"bytes":6291456}"#)
-            #expect(fits.headers[.init("x-amz-function-error")!] == nil && fits.body.readableBytes == 6_291_456)
+            #expect(fits.headers[.amzFunctionError] == nil && fits.body.readableBytes == 6_291_456)
         }
         let records = try await environment.waitForRecords(count: 5)
         let byFunction = Dictionary(grouping: records, by: \.function)
@@ -145,9 +145,9 @@ struct InvokeAPITests {
         let environment = try TestEnvironment(functions: ["print": TestEnvironment.fixture("print", ["memory": 96])])
         defer { environment.remove() }
         try await environment.withInvoker { client in
-            let tail: HTTPFields = [.init("x-amz-log-type")!: "Tail"]
+            let tail: HTTPFields = [.amzLogType: "Tail"]
             let cold = try await client.invoke("print", headers: tail, body: #"{"lines":["one","two"]}"#)
-            let id = try #require(cold.headers[.init("x-amzn-RequestId")!])
+            let id = try #require(cold.headers[.amznRequestID])
             let log = try #require(Self.decodeLog(cold))
             let lines = log.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             #expect(lines.first == "START RequestId: \(id) Version: $LATEST")
@@ -166,12 +166,12 @@ struct InvokeAPITests {
             let warm = try await client.invoke("print", headers: tail, body: #"{"lines":["three"]}"#)
             #expect(try #require(Self.decodeLog(warm)).contains("Init Duration") == false)
             let none = try await client.invoke("print", body: #"{"lines":[]}"#)
-            #expect(none.headers[.init("x-amz-log-result")!] == nil)
+            #expect(none.headers[.amzLogResult] == nil)
 
             // Long output: only the last 4 KB, ending with the report.
             let many = (0..<200).map { "\"line \($0) é\"" }.joined(separator: ",")
             let long = try await client.invoke("print", headers: tail, body: #"{"lines":[\#(many)]}"#)
-            let encoded = try #require(long.headers[.init("x-amz-log-result")!])
+            let encoded = try #require(long.headers[.amzLogResult])
             let bytes = try #require(Data(base64Encoded: encoded))
             #expect(bytes.count <= 4096 && bytes.count > 4000)
             let text = try #require(String(data: bytes, encoding: .utf8))
@@ -188,7 +188,7 @@ struct InvokeAPITests {
             let start = Int64(Date().timeIntervalSince1970 * 1000)
             let first = try await client.invoke(
                 "metadata",
-                headers: [.init("x-amz-client-context")!: Data(clientContext.utf8).base64EncodedString()],
+                headers: [.amzClientContext: Data(clientContext.utf8).base64EncodedString()],
                 body: "{}"
             )
             let second = try await client.invoke("metadata", body: "{}")
@@ -202,7 +202,7 @@ struct InvokeAPITests {
             let one = try JSONDecoder().decode(Seen.self, from: first.body)
             let two = try JSONDecoder().decode(Seen.self, from: second.body)
             #expect(one.clientContext == clientContext && two.clientContext == nil)
-            #expect(one.requestID == first.headers[.init("x-amzn-RequestId")!])
+            #expect(one.requestID == first.headers[.amznRequestID])
             #expect(one.invokedFunctionARN == "arn:aws:lambda:us-east-1:000000000000:function:metadata")
             #expect(one.traceID.hasPrefix("Root=1-") && one.traceID != two.traceID)
             #expect(one.deadline >= start + 2_500 && one.deadline <= start + 60_000, "3 s after it started")
@@ -232,14 +232,14 @@ struct InvokeAPITests {
             #expect(statuses.filter { $0.status == .ok }.count == 1)
             let throttled = statuses.filter { $0.status == .tooManyRequests }
             #expect(throttled.count == 2)
-            #expect(throttled.allSatisfy { $0.headers[.init("x-amzn-ErrorType")!] == "TooManyRequestsException" })
+            #expect(throttled.allSatisfy { $0.headers[.amznErrorType] == "TooManyRequestsException" })
             #expect(throttled.allSatisfy { $0.headers[.retryAfter] == "1" })
             #expect(throttled.allSatisfy { String(buffer: $0.body ?? ByteBuffer()).contains("ReservedFunction") })
         }
     }
 
     private static func decodeLog(_ response: TestResponse) -> String? {
-        response.headers[.init("x-amz-log-result")!].flatMap { Data(base64Encoded: $0) }.flatMap {
+        response.headers[.amzLogResult].flatMap { Data(base64Encoded: $0) }.flatMap {
             String(data: $0, encoding: .utf8)
         }
     }

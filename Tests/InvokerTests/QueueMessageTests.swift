@@ -149,12 +149,7 @@ struct QueueMessageTests {
     func batchResponses() {
         let ids: Set<String> = ["a", "b", "c"]
         func outcome(_ body: String) -> BatchOutcome {
-            BatchOutcome(
-                .replied(.response(ByteBuffer(string: body))),
-                messageIDs: ids,
-                invocationID: "inv",
-                timeout: .seconds(3)
-            )
+            BatchOutcome(.response(ByteBuffer(string: body)), messageIDs: ids, invocationID: "inv")
         }
         for success in ["", " \n", "null", "{}", #"{"batchItemFailures":[]}"#, #"{"batchItemFailures":null}"#, "42"] {
             #expect(outcome(success) == .succeeded, "\(success)")
@@ -175,24 +170,23 @@ struct QueueMessageTests {
             #expect(error.hasPrefix("Runtime.InvalidBatchResponse") && error.hasSuffix("(invocation inv)"))
         }
         let thrown = BatchOutcome(
-            .replied(.error(FunctionError(type: "FixtureError", message: "no"))),
+            .failed(.functionError(FunctionError(type: "FixtureError", message: "no"))),
             messageIDs: ids,
-            invocationID: "inv",
-            timeout: .seconds(3)
+            invocationID: "inv"
         )
         #expect(thrown == .failed("FixtureError: no (invocation inv)"))
         #expect(
-            BatchOutcome(.timedOut, messageIDs: ids, invocationID: "inv", timeout: .seconds(3))
+            BatchOutcome(.failed(.timedOut(after: .seconds(3), invocationID: "inv")), messageIDs: ids, invocationID: "inv")
                 == .failed("Sandbox.Timedout: Task timed out after 3.00 seconds (invocation inv)")
         )
         let throttled = InvokerError(.throttled, "busy")
         #expect(
-            BatchOutcome(.rejected(throttled), messageIDs: ids, invocationID: "inv", timeout: .seconds(3))
+            BatchOutcome(.failed(.rejected(throttled)), messageIDs: ids, invocationID: "inv")
                 == .notRun("busy")
         )
         let failing = InvokerError(.functionFailing, "keeps failing")
         #expect(
-            BatchOutcome(.rejected(failing), messageIDs: ids, invocationID: "inv", timeout: .seconds(3))
+            BatchOutcome(.failed(.rejected(failing)), messageIDs: ids, invocationID: "inv")
                 == .failed("FunctionFailing: keeps failing (invocation inv)")
         )
     }

@@ -241,7 +241,7 @@ struct QueueTriggerTests {
             }
             let unknown = try await client.execute(uri: "/async-function/nope", method: .post)
             expectError(unknown, .notFound, "FunctionNotFound", #"no function named "nope""#)
-            let callback = HTTPField.Name("X-Callback-Url")!
+            let callback = HTTPField.Name.callbackURL
             let badCallback = try await client.execute(
                 uri: "/async-function/echo",
                 method: .post,
@@ -251,11 +251,11 @@ struct QueueTriggerTests {
             let tooLarge = try await client.execute(
                 uri: "/2015-03-31/functions/echo/invocations",
                 method: .post,
-                headers: [HTTPField.Name("X-Amz-Invocation-Type")!: "Event"],
+                headers: [.amzInvocationType: "Event"],
                 body: ByteBuffer(string: "\"" + String(repeating: "x", count: AsyncInvocations.maxEventBytes) + "\"")
             )
             #expect(tooLarge.status == .contentTooLarge)
-            #expect(tooLarge.headers[HTTPField.Name("x-amzn-ErrorType")!] == "RequestTooLargeException")
+            #expect(tooLarge.headers[.amznErrorType] == "RequestTooLargeException")
             let queues = try JSONDecoder().decode(
                 [QueueStatistics].self,
                 from: try await client.execute(uri: "/system/queues", method: .get).body

@@ -43,25 +43,16 @@ struct ResponseMappingTests {
 
     @Test("timeouts, crashes and throttling map to 504, 502 and 429 with Retry-After")
     func failures() {
-        let timeout = Response(
-            execution: Execution(outcome: .timedOut),
-            invocationID: "id",
-            timeout: .milliseconds(1500)
-        )
+        let timeout = Response(failure: .timedOut(after: .milliseconds(1500), invocationID: "id"))
         #expect(timeout.status == .gatewayTimeout)
-        let crash = Response(
-            execution: Execution(outcome: .crashed(.signaled(9))),
-            invocationID: "id",
-            timeout: .seconds(1)
-        )
+        let crash = Response(failure: .crashed(.signaled(9), invocationID: "id"))
         #expect(crash.status == .badGateway)
-        let throttled = Response(
-            execution: Execution(outcome: .rejected(InvokerError(.throttled, "busy"))),
-            invocationID: "id",
-            timeout: .seconds(1)
-        )
+        let throttled = Response(failure: .rejected(InvokerError(.throttled, "busy")))
         #expect(throttled.status == .tooManyRequests && throttled.headers[.retryAfter] == "1")
-        #expect(Execution.timeoutMessage(.milliseconds(1500)) == "Task timed out after 1.50 seconds")
-        #expect(Execution.crashMessage(.signaled(9)).contains("signal 9 (SIGKILL)"))
+        #expect(
+            InvocationFailure.timedOut(after: .milliseconds(1500), invocationID: "id").message
+                == "Task timed out after 1.50 seconds"
+        )
+        #expect(InvocationFailure.crashMessage(.signaled(9)).contains("signal 9 (SIGKILL)"))
     }
 }

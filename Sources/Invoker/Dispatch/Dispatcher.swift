@@ -7,10 +7,9 @@ import Runtime
 /// recording is turned off).
 ///
 /// ```swift
-/// let response = await dispatcher.invoke(pool, payload: event, trigger: .http) { id, execution in
-///     let response = Response(execution)
-///     return (response, response.status.code)
-/// }
+/// let result = try await dispatcher.invoke(InvocationRequest(function: "hello", event: .http(event), trigger: .http))
+/// let response = Response(result.execution, invocationID: result.id)
+/// result.finish(httpStatus: response.status.code)
 /// ```
 struct Dispatcher: Sendable {
     /// The pools, by function name.
@@ -27,91 +26,90 @@ struct Dispatcher: Sendable {
     let ids = UUIDv7Generator()
 
     /// The pool of the function named `name`, or a not-found error naming it.
-    func pool(named name: String) throws -> WorkerPool {
+    func pool(named name: String) throws(InvokerError) -> WorkerPool {
         guard let pool = pools[name] else {
             throw InvokerError(.functionNotFound, "no function named \"\(name)\"")
         }
         return pool
     }
 
-    /// Runs one invocation of `pool`'s function and records it. `respond` turns the outcome into what the caller
-    /// receives and reports the HTTP status the caller got (nil for callers that are not HTTP requests). Queue
-    /// invocations name the (first) message they deliver and its delivery attempt, for the record.
+    /// Runs `request` on its function's pool. An invocation whose caller answers HTTP is recorded when the caller
+    /// finishes the result with the status it sent; any other is recorded as soon as it ends.
     ///
-    /// A response the worker streams is read whole (up to 6 MB) before `respond` sees it, unless `relayStreams` is
-    /// true: then `respond` gets it as `.streaming` to relay, and the record is written when the stream ends.
-    func invoke<Response>(
-        _ pool: WorkerPool,
-        id: String? = nil,
-        payload: ByteBuffer,
-        http: FunctionURLRequest? = nil,
-        trigger: InvocationRecord.Trigger,
-        clientContext: String? = nil,
-        cognitoIdentity: String? = nil,
-        queueMessageID: String? = nil,
-        attempt: Int? = nil,
-        relayStreams: Bool = false,
-        respond: (_ id: String, _ execution: Execution) async -> (response: Response, httpStatus: Int?)
-    ) async -> Response {
-        let id = id ?? ids.next()
+    /// A response the worker streams is read whole (up to 6 MB) before it is returned, unless the request relays
+    /// streams: then the result's outcome is `.streaming`, for the caller to relay, and the record is written when
+    /// the stream ends.
+    func invoke(_ request: InvocationRequest) async throws(InvokerError) -> InvocationResult {
+        let pool = try pool(named: request.function)
+        let id = request.id ?? ids.next()
         let startedAt = Date()
         let invocation = Invocation(
             id: id,
-            payload: payload,
+            payload: request.event.payload,
             deadlineEpochMs: 0,
-            functionARN: WorkerLaunch.arn(of: pool.function.name),
+            functionARN: WorkerLaunch.arn(of: request.function),
             traceID: Self.traceID(),
-            clientContext: clientContext,
-            cognitoIdentity: cognitoIdentity,
-            http: http
+            clientContext: request.clientContext,
+            cognitoIdentity: request.cognitoIdentity,
+            http: request.event.http
         )
         var execution = await pool.invoke(invocation, timeout: pool.function.timeout)
-        if case .streaming(let reply) = execution.outcome, !relayStreams {
+        if case .streaming(let reply) = execution.outcome, !request.relaysStreams {
             execution = await reply.collect(upTo: Invocation.maxPayloadBytes)
         }
-        let (response, httpStatus) = await respond(id, execution)
-        let record = { @Sendable (execution: Execution) in
-            var record = InvocationRecord(
-                id: id,
-                function: pool.function.name,
-                trigger: trigger,
-                startedAt: startedAt,
-                endedAt: Date(),
-                execution: execution,
-                timeout: pool.function.timeout,
-                requestBytes: http.map { $0.body?.utf8.count ?? 0 } ?? payload.readableBytes,
-                httpStatus: httpStatus
-            )
-            record.queueMessageId = queueMessageID
-            record.attempt = attempt
-            if recordsInvocations {
-                log.append(record)
-            }
-            metrics.record(record)
-            logger.debug(
-                "invocation",
-                metadata: [
-                    LogKey.invocation: "\(id)", LogKey.function: "\(record.function)",
-                    "invocation.status": "\(record.status)", "invocation.trigger": "\(trigger)",
-                    "invocation.duration_ms": "\(record.durationMs)",
-                ]
+        let record = { @Sendable (execution: Execution, httpStatus: Int?) in
+            self.record(
+                InvocationRecord(
+                    id: id,
+                    request: request,
+                    startedAt: startedAt,
+                    endedAt: Date(),
+                    execution: execution,
+                    httpStatus: httpStatus
+                )
             )
         }
-        if case .streaming(let reply) = execution.outcome {
-            reply.whenFinished(record)
-        } else {
-            record(execution)
+        let result = InvocationResult(id: id, execution: execution, record: record)
+        if !request.answersHTTP { result.finish(httpStatus: nil) }
+        return result
+    }
+
+    private func record(_ record: InvocationRecord) {
+        if recordsInvocations {
+            log.append(record)
         }
-        return response
+        metrics.record(record)
+        logger.debug(
+            "Invocation ended",
+            metadata: [
+                LogKey.invocation: "\(record.id)", LogKey.function: "\(record.function)",
+                LogKey.invocationStatus: "\(record.status)", LogKey.invocationTrigger: "\(record.trigger)",
+                LogKey.invocationDuration: "\(record.durationMs)",
+            ]
+        )
     }
 
     /// A new X-Ray style trace header: `Root=1-<epoch seconds hex>-<96 random bits hex>;Sampled=0`.
     static func traceID() -> String {
-        let seconds = String(UInt32(truncatingIfNeeded: CLFTime.nowEpochMs() / 1000), radix: 16)
+        let seconds = String(UInt32(truncatingIfNeeded: EpochTime.nowMs() / 1000), radix: 16)
         let random = (0..<3).map { _ in
             let word = String(UInt32.random(in: .min ... .max), radix: 16)
             return String(repeating: "0", count: 8 - word.count) + word
         }
         return "Root=1-\(String(repeating: "0", count: 8 - seconds.count))\(seconds)-\(random.joined());Sampled=0"
+    }
+}
+
+extension InvocationRequest.Event {
+    /// The event's bytes when it is not an HTTP event (empty for one).
+    fileprivate var payload: ByteBuffer {
+        if case .payload(let payload) = self { return payload }
+        return ByteBuffer()
+    }
+
+    /// The typed HTTP event, if it is one.
+    fileprivate var http: FunctionURLRequest? {
+        if case .http(let request) = self { return request }
+        return nil
     }
 }

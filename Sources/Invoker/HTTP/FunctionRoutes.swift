@@ -74,27 +74,14 @@ struct FunctionRoutes: Sendable {
             requestID: id,
             apiID: function,
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
-            epochMs: CLFTime.nowEpochMs()
+            epochMs: EpochTime.nowMs()
         )
-        return await dispatcher.invoke(
-            pool,
-            id: id,
-            payload: ByteBuffer(),
-            http: event,
-            trigger: .http,
-            relayStreams: true
-        ) {
-            id,
-            execution in
-            let timeout = pool.function.timeout
-            let response =
-                if case .streaming(let reply) = execution.outcome {
-                    await Response.streaming(reply, invocationID: id, timeout: timeout)
-                } else {
-                    Response(execution: execution, invocationID: id, timeout: timeout)
-                }
-            return (response, response.status.code)
-        }
+        let result = try await dispatcher.invoke(
+            InvocationRequest(function: function, id: id, event: .http(event), trigger: .http)
+        )
+        let response = await Response.functionURL(result.execution, invocationID: result.id)
+        result.finish(httpStatus: response.status.code)
+        return response
     }
 
     /// The Hummingbird path of a manifest route: `{name}` stays a parameter, a final `{name+}` becomes `**`.

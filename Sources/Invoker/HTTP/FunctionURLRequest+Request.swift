@@ -57,7 +57,7 @@ extension FunctionURLRequest {
                 requestId: requestID,
                 routeKey: routeKey,
                 stage: "$default",
-                time: CLFTime.format(epochMs: epochMs),
+                time: EpochTime.clf(epochMs: epochMs),
                 timeEpoch: epochMs
             ),
             body: text,

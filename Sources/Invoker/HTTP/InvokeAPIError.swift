@@ -82,7 +82,7 @@ struct InvokeAPIError: Error, Sendable {
         let body = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data()
         var headers = InvokeAPIRoutes.headers(requestID: requestID)
         headers[.contentType] = "application/json"
-        headers[.init("x-amzn-ErrorType")!] = type
+        headers[.amznErrorType] = type
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
         return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
     }

@@ -50,7 +50,7 @@ struct InvokeAPIRequest: Sendable {
         }
         self.function = function
 
-        let typeHeader = request.headers[.init("x-amz-invocation-type")!] ?? InvocationType.requestResponse.rawValue
+        let typeHeader = request.headers[.amzInvocationType] ?? InvocationType.requestResponse.rawValue
         guard let invocationType = InvocationType(rawValue: typeHeader) else {
             throw .validation(
                 "invocationType",
@@ -60,13 +60,13 @@ struct InvokeAPIRequest: Sendable {
         }
         self.invocationType = invocationType
 
-        let logType = request.headers[.init("x-amz-log-type")!] ?? "None"
+        let logType = request.headers[.amzLogType] ?? "None"
         guard logType == "None" || logType == "Tail" else {
             throw .validation("logType", logType, "Member must satisfy enum value set: [Tail, None]")
         }
         self.tailLog = logType == "Tail"
 
-        if let encoded = request.headers[.init("x-amz-client-context")!] {
+        if let encoded = request.headers[.amzClientContext] {
             guard let data = Data(base64Encoded: encoded),
                 (try? JSONSerialization.jsonObject(with: data)) is [String: Any],
                 let text = String(data: data, encoding: .utf8)

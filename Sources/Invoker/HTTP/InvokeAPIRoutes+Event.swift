@@ -23,7 +23,7 @@ extension InvokeAPIRoutes {
             throw InvokerError(.configuration, error.message)
         }
         var headers = HTTPFields()
-        headers[.init("x-amzn-RequestId")!] = sent.messageId
+        headers[.amznRequestID] = sent.messageId
         headers[.contentLength] = "0"
         return Response(status: .accepted, headers: headers)
     }

@@ -64,33 +64,28 @@ struct InvokeAPIRoutes: Sendable {
         let trigger: InvocationRecord.Trigger =
             request.headers[.userAgent]?.hasPrefix(InvokeCommand.userAgent) == true ? .cli : .invoke
         let event = payload.readableBytes == 0 ? ByteBuffer(string: "{}") : payload
-        let function = pool.function
-        return await dispatcher.invoke(
-            pool,
+        let request = InvocationRequest(
+            function: pool.function.name,
             id: requestID,
-            payload: event,
+            event: .payload(event),
             trigger: trigger,
             clientContext: call.clientContext
-        ) { id, execution in
-            var response = Self.response(execution, requestID: id, timeout: function.timeout)
-            if call.tailLog, response.status == .ok {
-                let tail = LogTail(
-                    requestID: id,
-                    execution: execution,
-                    memoryMB: function.memoryMB,
-                    timeout: function.timeout
-                )
-                response.headers[.init("x-amz-log-result")!] = tail.encoded
-            }
-            return (response, response.status.code)
+        )
+        let result = try await dispatcher.invoke(request)
+        var response = Self.response(result.execution, requestID: result.id)
+        if call.tailLog, response.status == .ok {
+            let tail = LogTail(requestID: result.id, execution: result.execution, memoryMB: pool.function.memoryMB)
+            response.headers[.amzLogResult] = tail.encoded
         }
+        result.finish(httpStatus: response.status.code)
+        return response
     }
 
     /// The headers every Invoke API answer carries.
     static func headers(requestID: String) -> HTTPFields {
         var headers = HTTPFields()
-        headers[.init("x-amzn-RequestId")!] = requestID
-        headers[.init("x-amz-executed-version")!] = FunctionIdentifier.latest
+        headers[.amznRequestID] = requestID
+        headers[.amzExecutedVersion] = FunctionIdentifier.latest
         return headers
     }
 }

@@ -28,9 +28,12 @@ extension InvokerError: HTTPResponseError {
         }
     }
 
+    /// Seconds after which a caller may try again (`Retry-After`): for errors that pass by themselves.
+    var retryAfterSeconds: Int? {
+        code == .throttled || code == .functionFailing ? 1 : nil
+    }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        var response = Response.json(ErrorDocument(errorType: errorType, errorMessage: message), status: status)
-        if code == .throttled || code == .functionFailing { response.headers[.retryAfter] = "1" }
-        return response
+        Response(failure: .rejected(self))
     }
 }

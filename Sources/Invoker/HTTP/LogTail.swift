@@ -9,8 +9,8 @@ import Foundation
 /// REPORT RequestId: 01a1fd58-4b05-76dc-b23f-770574c47d89	Duration: 3.90 ms	Billed Duration: 4 ms	Memory Size: 128 MB	Max Memory Used: 20 MB	Init Duration: 13.91 ms
 /// ```
 ///
-/// The `REPORT` fields are separated (and ended) by tabs; a timeout or a crash adds Lambda's line about it before
-/// `END` and a `Status` to the report.
+/// The `REPORT` fields are separated (and ended) by tabs; a failure Lambda's runtime reports itself (a timeout, a
+/// crash) adds its line before `END` and a `Status` to the report.
 struct LogTail: Sendable {
     /// The most bytes of the log that `X-Amz-Log-Result` carries: Lambda's last 4 KB.
     static let limit = 4096
@@ -21,10 +21,6 @@ struct LogTail: Sendable {
     var execution: Execution
     /// The function's memory size, in MB.
     var memoryMB: Int
-    /// The function's timeout.
-    var timeout: Duration
-    /// When the invocation ended, for the timestamp of a timeout line.
-    var endedAt = Date()
 
     /// The whole log, `START` to `REPORT`.
     var text: String {
@@ -33,19 +29,9 @@ struct LogTail: Sendable {
             text += output.hasSuffix("\n") ? output : output + "\n"
         }
         var status = ""
-        switch execution.outcome {
-        case .timedOut:
-            text +=
-                "\(Self.timestamp(endedAt)) \(requestID) Task timed out after \(Execution.seconds(timeout)) seconds\n"
-            status = "Status: timeout\t"
-        case .crashed(let exit):
-            text += "RequestId: \(requestID) Error: Runtime exited with error: \(exit)\nRuntime.ExitError\n"
-            status = "Status: error\tError Type: Runtime.ExitError\t"
-        case .outOfMemory:
-            text += "RequestId: \(requestID) Error: Runtime exited with error: signal: killed\nRuntime.OutOfMemory\n"
-            status = "Status: error\tError Type: Runtime.OutOfMemory\t"
-        default:
-            break
+        if let failure = execution.outcome.failure, let line = failure.logLine {
+            text += line + "\n"
+            status = failure.status == .timeout ? "Status: timeout\t" : "Status: error\tError Type: \(failure.errorType)\t"
         }
         let milliseconds = execution.ran.milliseconds
         var report = "REPORT RequestId: \(requestID)\tDuration: \(Self.twoDecimals(milliseconds)) ms"
@@ -68,12 +54,5 @@ struct LogTail: Sendable {
 
     private static func twoDecimals(_ value: Double) -> String {
         String(format: "%.2f", value)
-    }
-
-    /// An ISO 8601 UTC time with milliseconds, as Lambda's timeout line has it.
-    private static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
     }
 }

@@ -100,7 +100,7 @@ struct QueueRoutes: Sendable {
     private func invokeAsynchronously(_ request: Request, context: InvokerRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
         _ = try dispatcher.pool(named: name)
-        let callbackURL = try request.headers[values: HTTPField.Name("X-Callback-Url")!].first.map {
+        let callbackURL = try request.headers[values: .callbackURL].first.map {
             try AsyncInvocations.validateCallbackURL($0)
         }
         let body = try await Self.collectMessage(request)
@@ -115,7 +115,7 @@ struct QueueRoutes: Sendable {
             requestID: dispatcher.ids.next(),
             apiID: name,
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
-            epochMs: CLFTime.nowEpochMs()
+            epochMs: EpochTime.nowMs()
         )
         let payload = Array(try JSONEncoder().encode(event))
         return try await stored { try await asyncInvocations.enqueue(payload, of: name, callbackURL: callbackURL) }

@@ -8,40 +8,28 @@ import Runtime
 extension Response {
     /// The HTTP response for an invocation from an HTTP trigger, as a Function URL answers it: a structured
     /// `{statusCode, headers, cookies, body, isBase64Encoded}` result is unpacked, anything else is a 200
-    /// `application/json` body; failures are JSON errors (502 function error or crash, 504 timeout, 429 throttled).
-    init(execution: Execution, invocationID: String, timeout: Duration) {
+    /// `application/json` body, a stream is relayed as it comes; failures are JSON errors.
+    static func functionURL(_ execution: Execution, invocationID: String) async -> Response {
+        var response: Response
         switch execution.outcome {
-        case .replied(.response(let body)):
-            self = Self.functionURLResponse(body)
-        case .replied(.httpResponse(let response)):
-            self = Self.functionURLResponse(response)
-        case .replied(.error(let error)), .startFailed(let error):
-            self = .json(ErrorDocument(errorType: error.type, errorMessage: error.message), status: .badGateway)
-        case .timedOut:
-            self = .json(
-                ErrorDocument(errorType: "Sandbox.Timedout", errorMessage: Execution.timeoutMessage(timeout)),
-                status: .gatewayTimeout
-            )
-        case .crashed(let exit):
-            self = .json(
-                ErrorDocument(errorType: "Runtime.ExitError", errorMessage: Execution.crashMessage(exit)),
-                status: .badGateway
-            )
-        case .outOfMemory(let used, let limit):
-            self = .json(
-                ErrorDocument(
-                    errorType: "Runtime.OutOfMemory",
-                    errorMessage: Execution.outOfMemoryMessage(usedKB: used, limitMB: limit)
-                ),
-                status: .badGateway
-            )
-        case .rejected(let error):
-            self = .json(ErrorDocument(errorType: error.errorType, errorMessage: error.message), status: error.status)
-            if error.code == .throttled || error.code == .functionFailing { headers[.retryAfter] = "1" }
-        case .replied(.stream), .streaming, .streamed:
-            preconditionFailure("streamed responses are relayed by Response.streaming: \(execution.outcome)")
+        case .response(let body):
+            response = functionURLResponse(body)
+        case .httpResponse(let structured):
+            response = functionURLResponse(structured)
+        case .streaming(let reply):
+            response = await streaming(reply)
+        case .failed(let failure):
+            response = Response(failure: failure)
         }
-        headers[.init("x-amzn-RequestId")!] = invocationID
+        response.headers[.amznRequestID] = invocationID
+        return response
+    }
+
+    /// The JSON error an HTTP caller gets for `failure`: its status (502 function error or crash, 504 timeout, 429
+    /// throttled, …), and `Retry-After` when waiting helps.
+    init(failure: InvocationFailure) {
+        self = .json(ErrorDocument(errorType: failure.errorType, errorMessage: failure.message), status: failure.httpStatus)
+        if let seconds = failure.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
     }
 
     /// Unpacks a function's result: a structured response when it is a JSON object with `statusCode`, else a bare

@@ -15,7 +15,7 @@ extension Response {
     /// `RESPONSE_STREAM` mode answers: status, headers and cookies from the prelude (200 and the worker's content
     /// type without one), then the body, chunked, as the worker sends it. A stream that fails before its first
     /// byte gets the same error response as a buffered invocation.
-    static func streaming(_ reply: StreamedReply, invocationID: String, timeout: Duration) async -> Response {
+    static func streaming(_ reply: StreamedReply) async -> Response {
         var status = HTTPResponse.Status.ok
         var fields = HTTPFields()
         var pending = ByteBuffer()
@@ -33,12 +33,11 @@ extension Response {
             fields[.contentType] = reply.stream.contentType ?? "application/octet-stream"
             pending = await reply.stream.next() ?? ByteBuffer()
         }
-        if pending.readableBytes == 0, let ending = reply.stream.ending, !ending.isComplete {
-            var response = Response(execution: await reply.finish(), invocationID: invocationID, timeout: timeout)
-            response.headers[.init("x-amzn-RequestId")!] = invocationID
-            return response
+        if pending.readableBytes == 0, reply.stream.ending?.isComplete == false,
+            let failure = await reply.finish().outcome.failure
+        {
+            return Response(failure: failure)
         }
-        fields[.init("x-amzn-RequestId")!] = invocationID
         return Response(
             status: status,
             headers: fields,

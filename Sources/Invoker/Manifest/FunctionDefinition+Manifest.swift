@@ -132,11 +132,3 @@ extension FunctionDefinition.QueueTrigger {
         self.batchWindow = try object.seconds("batchWindow", in: 0...300) ?? batchWindow
     }
 }
-
-extension Duration {
-    /// The duration in seconds, as a floating-point number.
-    var seconds: Double {
-        let (seconds, attoseconds) = components
-        return Double(seconds) + Double(attoseconds) / 1e18
-    }
-}

@@ -3,6 +3,7 @@ extension WorkerPool {
     /// caller at once, to be relayed; the worker is killed if the stream is not finished by `deadline`.
     func streaming(
         _ stream: ResponseStream,
+        invocationID: String,
         execution: Execution,
         on worker: Worker,
         startedAt: ContinuousClock.Instant,
@@ -11,7 +12,10 @@ extension WorkerPool {
         worker.streamDeadline = deadline
         var execution = execution
         execution.outcome = .streaming(
-            StreamedReply(stream: stream, execution: execution, startedAt: startedAt, worker: worker, pool: self)
+            StreamedReply(
+                stream: stream,
+                invocationID: invocationID,
+                execution: execution, startedAt: startedAt, worker: worker, pool: self)
         )
         return execution
     }

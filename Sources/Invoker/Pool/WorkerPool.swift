@@ -92,29 +92,49 @@ final class WorkerPool: Service, Sendable {
         do {
             worker = try await acquire(until: arrived + max(timeout, Self.minimumWait))
         } catch let error as FunctionError {
-            return Execution(outcome: .startFailed(error), waited: .now - arrived)
+            return Execution(outcome: .failed(.startFailed(error)), waited: .now - arrived)
         } catch {
             state.withLock { $0.counters.throttles += 1 }
             return Execution(
-                outcome: .rejected(error as? InvokerError ?? InvokerError(.throttled, "\(error)")),
+                outcome: .failed(.rejected(error as? InvokerError ?? InvokerError(.throttled, "\(error)"))),
                 waited: .now - arrived
             )
         }
         let started = ContinuousClock.now
         var invocation = invocation
-        invocation.deadlineEpochMs = CLFTime.nowEpochMs() + Int64(timeout.milliseconds.rounded())
-        var execution = Execution(outcome: .timedOut, waited: started - arrived, workerPID: worker.pid)
+        invocation.deadlineEpochMs = EpochTime.nowMs() + Int64(timeout.milliseconds.rounded())
+        var execution = Execution(
+            outcome: .failed(.timedOut(after: timeout, invocationID: invocation.id)),
+            waited: started - arrived,
+            workerPID: worker.pid
+        )
         if worker.countInvocation() == 0, let readyAt = worker.readyAt, readyAt > arrived {
             execution.cold = true
             execution.initDuration = readyAt - worker.spawnedAt
             state.withLock { $0.counters.coldStarts += 1 }
         }
-        execution.outcome = await run(invocation, on: worker, timeout: timeout)
+        let answer = await run(invocation, on: worker, timeout: timeout)
         execution.ran = .now - started
-        if case .replied(.stream(let stream)) = execution.outcome {
-            return streaming(stream, execution: execution, on: worker, startedAt: started, deadline: started + timeout)
+        switch answer {
+        case .answered(.stream(let stream)):
+            return streaming(
+                stream,
+                invocationID: invocation.id,
+                execution: execution,
+                on: worker,
+                startedAt: started,
+                deadline: started + timeout
+            )
+        case .answered(.response(let body)):
+            execution.outcome = .response(body)
+        case .answered(.httpResponse(let response)):
+            execution.outcome = .httpResponse(response)
+        case .answered(.error(let error)):
+            execution.outcome = .failed(.functionError(error))
+        case .failed(let failure):
+            execution.outcome = .failed(failure)
         }
-        if case .replied = execution.outcome {
+        if case .answered = answer {
             invocationAnswered(runTime: execution.ran)
         }
         execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
@@ -138,21 +158,33 @@ final class WorkerPool: Service, Sendable {
         }
     }
 
-    private func run(_ invocation: Invocation, on worker: Worker, timeout: Duration) async -> Execution.Outcome {
+    /// What became of an invocation handed to a worker.
+    private enum Answer {
+        /// The worker answered.
+        case answered(WorkerReply)
+        /// The worker did not answer: it timed out or died.
+        case failed(InvocationFailure)
+    }
+
+    private func run(_ invocation: Invocation, on worker: Worker, timeout: Duration) async -> Answer {
         do {
-            return .replied(try await worker.connection.invoke(invocation, timeout: TimeAmount(timeout)))
+            return .answered(try await worker.connection.invoke(invocation, timeout: TimeAmount(timeout)))
         } catch is WorkerTimedOut {
             worker.kill(.timeout)
-            return .timedOut
+            return .failed(.timedOut(after: timeout, invocationID: invocation.id))
         } catch let gone as WorkerGone {
-            if case .memory(let usedKB) = worker.killReason {
-                return .outOfMemory(usedKB: usedKB, limitMB: function.memoryMB)
-            }
-            return .crashed(gone.exit)
+            return .failed(
+                worker.failure(
+                    exit: gone.exit,
+                    invocationID: invocation.id,
+                    memoryLimitMB: function.memoryMB,
+                    timeout: timeout
+                )
+            )
         } catch {
             // Only cancellation gets here: the worker's state is unknown, so it is not used again.
             worker.kill(.stopped)
-            return .crashed(.signaled(9))
+            return .failed(.crashed(.signaled(9), invocationID: invocation.id))
         }
     }
 
@@ -198,7 +230,7 @@ final class WorkerPool: Service, Sendable {
             return InvokerError(
                 .functionFailing,
                 "function \"\(function.name)\" keeps failing and is backing off for"
-                    + " \(Execution.seconds(retryIn)) seconds; last error: \(error.type): \(error.message)",
+                    + " \(EpochTime.seconds(retryIn)) seconds; last error: \(error.type): \(error.message)",
                 cause: error
             )
         }
@@ -293,7 +325,7 @@ final class WorkerPool: Service, Sendable {
                         type: "Runtime.ExitError",
                         message: state.machine.workers[id] == .starting
                             ? "the worker exited with \(exit) before it was ready"
-                            : Execution.crashMessage(exit)
+                            : InvocationFailure.crashMessage(exit)
                     )
             }
             let action = state.machine.workerExited(id, failure: failure, now: .now)

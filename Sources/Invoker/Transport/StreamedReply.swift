@@ -23,20 +23,23 @@ final class StreamedReply: Sendable {
 
     private let state = Mutex(State())
     private let started: Execution
+    private let invocationID: String
     private let startedAt: ContinuousClock.Instant
     private let worker: Worker
     private let pool: WorkerPool
 
-    /// The streamed reply `stream` of `worker`, whose invocation started at `startedAt` and has so far gone as
-    /// `execution` says.
+    /// The streamed reply `stream` of `worker` to the invocation `invocationID`, which started at `startedAt` and has
+    /// so far gone as `execution` says.
     init(
         stream: ResponseStream,
+        invocationID: String,
         execution: Execution,
         startedAt: ContinuousClock.Instant,
         worker: Worker,
         pool: WorkerPool
     ) {
         self.stream = stream
+        self.invocationID = invocationID
         self.started = execution
         self.startedAt = startedAt
         self.worker = worker
@@ -64,9 +67,9 @@ final class StreamedReply: Sendable {
             if bytes <= limit { body.writeImmutableBuffer(chunk) }
         }
         var execution = await finish()
-        if case .streamed = execution.outcome {
+        if case .streaming = execution.outcome {
             execution.outcome =
-                bytes > limit ? .replied(.error(.responseTooLarge(limit: limit))) : .replied(.response(body))
+                bytes > limit ? .failed(.functionError(.responseTooLarge(limit: limit))) : .response(body)
         }
         return execution
     }
@@ -111,18 +114,21 @@ final class StreamedReply: Sendable {
         var execution = started
         switch stream.ending {
         case .complete:
-            execution.outcome = .streamed(bytes: stream.totalBytes)
+            execution.outcome = .streaming(self)
         case .error(let error):
-            execution.outcome = .replied(.error(error))
+            execution.outcome = .failed(.functionError(error))
         case .workerGone(let exit):
-            switch worker.killReason {
-            case .timeout: execution.outcome = .timedOut
-            case .memory(let usedKB): execution.outcome = .outOfMemory(usedKB: usedKB, limitMB: pool.function.memoryMB)
-            case .stopped, nil: execution.outcome = .crashed(exit)
-            }
+            execution.outcome = .failed(
+                worker.failure(
+                    exit: exit,
+                    invocationID: invocationID,
+                    memoryLimitMB: pool.function.memoryMB,
+                    timeout: pool.function.timeout
+                )
+            )
         case nil:
             worker.kill(.stopped)
-            execution.outcome = .crashed(.signaled(9))
+            execution.outcome = .failed(.crashed(.signaled(9), invocationID: invocationID))
         }
         execution.ran = .now - startedAt
         pool.streamEnded(on: worker, ran: execution.ran, answered: stream.ending.map { !$0.isWorkerGone } ?? false)

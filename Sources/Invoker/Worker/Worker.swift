@@ -278,3 +278,15 @@ private final class WorkerBox: Sendable {
         set { lock.withLock { $0 = newValue } }
     }
 }
+
+extension Worker {
+    /// How an invocation failed whose worker ended with `exit` under it: killed on purpose for its memory or its
+    /// timeout, or a crash.
+    func failure(exit: WorkerExit, invocationID: String, memoryLimitMB: Int, timeout: Duration) -> InvocationFailure {
+        switch killReason {
+        case .memory(let usedKB): .outOfMemory(usedKB: usedKB, limitMB: memoryLimitMB, invocationID: invocationID)
+        case .timeout: .timedOut(after: timeout, invocationID: invocationID)
+        case .stopped, nil: .crashed(exit, invocationID: invocationID)
+        }
+    }
+}

@@ -19,35 +19,17 @@ enum BatchOutcome: Equatable, Sendable {
     /// The invocation never ran (the pool throttled it or is shutting down): the messages were not delivered.
     case notRun(String)
 
-    /// The outcome of the invocation `invocationID` of a batch of the messages `messageIDs` that ended as `outcome`,
-    /// where the function's timeout is `timeout`.
-    init(_ outcome: Execution.Outcome, messageIDs: Set<String>, invocationID: String, timeout: Duration) {
-        let error: String
-        switch outcome {
-        case .replied(.response(let body)):
-            self = Self.parse(body, messageIDs: messageIDs, invocationID: invocationID)
-            return
-        case .replied(.httpResponse(let response)):
-            self = Self.parse(response.json, messageIDs: messageIDs, invocationID: invocationID)
-            return
-        case .replied(.error(let failure)), .startFailed(let failure):
-            error = "\(failure.type): \(failure.message)"
-        case .timedOut:
-            error = "Sandbox.Timedout: \(Execution.timeoutMessage(timeout))"
-        case .crashed(let exit):
-            error = "Runtime.ExitError: \(Execution.crashMessage(exit))"
-        case .outOfMemory(let used, let limit):
-            error = "Runtime.OutOfMemory: \(Execution.outOfMemoryMessage(usedKB: used, limitMB: limit))"
-        case .streaming, .streamed, .replied(.stream):
-            // The dispatcher reads streamed responses whole for queue invocations; nothing relays them here.
-            error = "Runtime.InvalidBatchResponse: a batch response cannot be streamed"
-        case .rejected(let rejection) where rejection.code == .functionFailing:
-            error = "\(rejection.errorType): \(rejection.message)"
-        case .rejected(let rejection):
-            self = .notRun(rejection.message)
+    /// The outcome of the invocation `invocationID` of a batch of the messages `messageIDs` that ended as `outcome`.
+    init(_ outcome: Execution.Outcome, messageIDs: Set<String>, invocationID: String) {
+        guard let failure = outcome.failure else {
+            self = Self.parse(outcome.responseJSON ?? ByteBuffer(), messageIDs: messageIDs, invocationID: invocationID)
             return
         }
-        self = .failed("\(error) (invocation \(invocationID))")
+        guard failure.ran else {
+            self = .notRun(failure.message)
+            return
+        }
+        self = .failed("\(failure.errorType): \(failure.message) (invocation \(invocationID))")
     }
 
     /// Responses that say every message succeeded, byte for byte as functions usually write them.

@@ -24,55 +24,17 @@ struct Callback: Sendable, Equatable {
     var body: [UInt8]
 
     /// The callback of the invocation `invocationID` of `function` that ended as `execution`.
-    init(
-        url: String,
-        function: String,
-        invocationID: String,
-        messageID: String,
-        attempt: Int,
-        execution: Execution,
-        timeout: Duration
-    ) {
+    init(url: String, function: String, invocationID: String, messageID: String, attempt: Int, execution: Execution) {
         self.url = url
         self.function = function
         self.invocationID = invocationID
         self.messageID = messageID
         self.attempt = attempt
-        let document: ErrorDocument
-        switch execution.outcome {
-        case .replied(.response(let response)):
-            (status, body) = (.success, Array(response.readableBytesView))
-            return
-        case .replied(.httpResponse(let response)):
-            (status, body) = (.success, Array(response.json.readableBytesView))
-            return
-        case .replied(.error(let error)), .startFailed(let error):
-            (status, body) = (.error, Array(error.body.readableBytesView))
-            return
-        case .timedOut:
-            status = .timeout
-            document = ErrorDocument(errorType: "Sandbox.Timedout", errorMessage: Execution.timeoutMessage(timeout))
-        case .crashed(let exit):
-            status = .crash
-            document = ErrorDocument(errorType: "Runtime.ExitError", errorMessage: Execution.crashMessage(exit))
-        case .outOfMemory(let used, let limit):
-            status = .error
-            document = ErrorDocument(
-                errorType: "Runtime.OutOfMemory",
-                errorMessage: Execution.outOfMemoryMessage(usedKB: used, limitMB: limit)
-            )
-        case .streaming, .streamed, .replied(.stream):
-            // The dispatcher reads streamed responses whole for asynchronous invocations; nothing relays them here.
-            status = .error
-            document = ErrorDocument(
-                errorType: "Runtime.InvalidResponse",
-                errorMessage: "an asynchronous invocation's result cannot be streamed"
-            )
-        case .rejected(let error):
-            status = error.code == .functionFailing ? .error : .throttled
-            document = ErrorDocument(errorType: error.errorType, errorMessage: error.message)
+        if let failure = execution.outcome.failure {
+            (status, body) = (failure.status, Array(failure.document.readableBytesView))
+        } else {
+            (status, body) = (.success, Array((execution.outcome.responseJSON ?? ByteBuffer()).readableBytesView))
         }
-        body = Array(document.json.utf8)
     }
 
     /// The headers the callback is posted with.

@@ -7,25 +7,17 @@ extension QueueConsumer {
     /// one, is sent.
     func invokeAsynchronously(_ batch: [QueueMessage]) async {
         for message in batch {
-            let (id, execution) = await dispatcher.invoke(
-                pool,
-                payload: ByteBuffer(bytes: message.body.bytes),
+            let request = InvocationRequest(
+                function: definition.function,
+                event: .payload(ByteBuffer(bytes: message.body.bytes)),
                 trigger: .event,
-                queueMessageID: message.id,
-                attempt: message.receiveCount
-            ) { id, execution in ((id, execution), nil) }
-            let outcome: BatchOutcome
-            switch execution.outcome {
-            case .replied(.response):
-                outcome = .succeeded
-            default:
-                outcome = BatchOutcome(
-                    execution.outcome,
-                    messageIDs: [message.id],
-                    invocationID: id,
-                    timeout: pool.function.timeout
-                )
-            }
+                delivery: .init(messageID: message.id, attempt: message.receiveCount)
+            )
+            guard let result = await invoke(request) else { return }
+            // An asynchronous invocation's response is its result, not a batch response: any answer succeeds.
+            let outcome =
+                result.execution.outcome.failure == nil
+                ? .succeeded : BatchOutcome(result.execution.outcome, messageIDs: [message.id], invocationID: result.id)
             let deadLettered = await settle([message], outcome: outcome)
             guard let url = message.callbackURL, let callbacks else { continue }
             if outcome == .succeeded || !deadLettered.isEmpty {
@@ -33,11 +25,10 @@ extension QueueConsumer {
                     Callback(
                         url: url,
                         function: definition.function,
-                        invocationID: id,
+                        invocationID: result.id,
                         messageID: message.id,
                         attempt: message.receiveCount,
-                        execution: execution,
-                        timeout: pool.function.timeout
+                        execution: result.execution
                     )
                 )
             }

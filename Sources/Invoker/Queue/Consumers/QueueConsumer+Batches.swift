@@ -1,3 +1,4 @@
+import Logging
 import NIOCore
 import Runtime
 
@@ -6,19 +7,25 @@ extension QueueConsumer {
     /// the first message and its delivery attempt.
     func deliver(_ batch: [QueueMessage]) async {
         let payload = SQSEvent(records: batch.map { SQSEvent.Message($0, queue: definition.name) }).json
-        let (id, execution) = await dispatcher.invoke(
-            pool,
-            payload: payload,
+        let request = InvocationRequest(
+            function: definition.function,
+            event: .payload(payload),
             trigger: .queue,
-            queueMessageID: batch[0].id,
-            attempt: batch[0].receiveCount
-        ) { id, execution in ((id, execution), nil) }
-        let outcome = BatchOutcome(
-            execution.outcome,
-            messageIDs: Set(batch.map(\.id)),
-            invocationID: id,
-            timeout: pool.function.timeout
+            delivery: .init(messageID: batch[0].id, attempt: batch[0].receiveCount)
         )
+        guard let result = await invoke(request) else { return }
+        let outcome = BatchOutcome(result.execution.outcome, messageIDs: Set(batch.map(\.id)), invocationID: result.id)
         await settle(batch, outcome: outcome)
+    }
+
+    /// Runs `request`; when its function is gone (the manifest no longer has it), returns nil: the messages stay in
+    /// the queue and their leases expire.
+    func invoke(_ request: InvocationRequest) async -> InvocationResult? {
+        do {
+            return try await dispatcher.invoke(request)
+        } catch {
+            logger.notice("The queue's function is gone; its messages stay", metadata: [LogKey.error: "\(error)"])
+            return nil
+        }
     }
 }

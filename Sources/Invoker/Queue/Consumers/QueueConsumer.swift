@@ -30,8 +30,6 @@ final class QueueConsumer: Service, Sendable {
     let store: any QueueStore
     /// Runs and records the invocations.
     let dispatcher: Dispatcher
-    /// The function's pool.
-    let pool: WorkerPool
     /// Where the results of asynchronous invocations go, for their callbacks.
     let callbacks: CallbackSender?
     /// The consumer's logger.
@@ -43,7 +41,6 @@ final class QueueConsumer: Service, Sendable {
         settings: Settings,
         store: any QueueStore,
         dispatcher: Dispatcher,
-        pool: WorkerPool,
         callbacks: CallbackSender?,
         logger: Logger
     ) {
@@ -51,7 +48,6 @@ final class QueueConsumer: Service, Sendable {
         self.settings = settings
         self.store = store
         self.dispatcher = dispatcher
-        self.pool = pool
         self.callbacks = callbacks
         var logger = logger
         logger[metadataKey: LogKey.queue] = "\(definition.name)"
@@ -119,7 +115,7 @@ final class QueueConsumer: Service, Sendable {
     /// ``pollInterval``.
     private func idleWait() async throws -> Duration? {
         guard let next = try await store.nextVisibleTime(in: definition.name) else { return Self.pollInterval }
-        let due = Duration.milliseconds(next - CLFTime.nowEpochMs())
+        let due = Duration.milliseconds(next - EpochTime.nowMs())
         return due > .zero ? min(due, Self.pollInterval) : nil
     }
 

@@ -34,7 +34,6 @@ struct QueueSystem: Sendable {
         var definitions: [QueueDefinition] = []
         var consumers: [any Service] = []
         for function in manifest.functions {
-            let pool = try dispatcher.pool(named: function.name)
             var queues: [(QueueDefinition, QueueConsumer.Settings)] = []
             if let trigger = function.queue {
                 queues.append(
@@ -62,7 +61,6 @@ struct QueueSystem: Sendable {
                         settings: settings,
                         store: store,
                         dispatcher: dispatcher,
-                        pool: pool,
                         callbacks: callbacks,
                         logger: logger
                     )

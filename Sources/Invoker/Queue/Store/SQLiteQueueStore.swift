@@ -34,7 +34,7 @@ final class SQLiteQueueStore: QueueStore {
     init(
         path: String,
         configuration: Configuration = Configuration(),
-        now: @escaping @Sendable () -> Int64 = { CLFTime.nowEpochMs() }
+        now: @escaping @Sendable () -> Int64 = { EpochTime.nowMs() }
     ) throws {
         self.path = path
         self.now = now
