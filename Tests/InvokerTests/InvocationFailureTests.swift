@@ -170,7 +170,9 @@ struct InvocationFailureTests {
             execution: Execution(outcome: .failed(.crashed(.exited(3), invocationID: "inv"))),
             memoryMB: 128
         )
-        #expect(crash.text.contains("RequestId: inv Error: Runtime exited with error: exit status 3\nRuntime.ExitError\n"))
+        #expect(
+            crash.text.contains("RequestId: inv Error: Runtime exited with error: exit status 3\nRuntime.ExitError\n")
+        )
         let thrown = LogTail(
             requestID: "inv",
             execution: Execution(outcome: .failed(.functionError(Self.workerError))),

@@ -176,7 +176,11 @@ struct QueueMessageTests {
         )
         #expect(thrown == .failed("FixtureError: no (invocation inv)"))
         #expect(
-            BatchOutcome(.failed(.timedOut(after: .seconds(3), invocationID: "inv")), messageIDs: ids, invocationID: "inv")
+            BatchOutcome(
+                .failed(.timedOut(after: .seconds(3), invocationID: "inv")),
+                messageIDs: ids,
+                invocationID: "inv"
+            )
                 == .failed("Sandbox.Timedout: Task timed out after 3.00 seconds (invocation inv)")
         )
         let throttled = InvokerError(.throttled, "busy")

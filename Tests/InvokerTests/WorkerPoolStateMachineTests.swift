@@ -2,14 +2,30 @@ import Testing
 
 @testable import Invoker
 
-/// The pool's decisions, driven by events with explicit times: no clock, no sleeping.
+/// The pool's decisions, driven by events with explicit times: no clock, no sleeping. Workers are their own ids and
+/// waiting requests are numbers.
 @Suite("Worker pool state machine")
 struct WorkerPoolStateMachineTests {
-    typealias Machine = WorkerPool.StateMachine
+    typealias Machine = WorkerPool.StateMachine<Int, Int>
+    typealias Action = Machine.Action
     let start = ContinuousClock.now
 
-    func machine(min: Int = 0, max: Int = 8, maxWaiting: Int = 100, idleTimeout: Duration = .seconds(10)) -> Machine {
-        Machine(limits: .init(min: min, max: max, maxWaiting: maxWaiting, idleTimeout: idleTimeout))
+    func machine(
+        min: Int = 0,
+        max: Int = 8,
+        maxWaiting: Int = 100,
+        idleTimeout: Duration = .seconds(10),
+        memoryLimitKB: Int? = nil
+    ) -> Machine {
+        Machine(
+            limits: .init(
+                min: min,
+                max: max,
+                maxWaiting: maxWaiting,
+                idleTimeout: idleTimeout,
+                memoryLimitKB: memoryLimitKB
+            )
+        )
     }
 
     func at(_ offset: Duration) -> ContinuousClock.Instant { start + offset }
@@ -17,16 +33,12 @@ struct WorkerPoolStateMachineTests {
     @Test("a cold burst spawns one worker per waiting request up to the cap, and every request is served")
     func burstFromZero() {
         var machine = machine(max: 2)
-        let actions = (0..<5).map { machine.requestArrived(waiter: $0, deadline: at(.seconds(10)), now: start) }
-        #expect(
-            actions == [.wait(spawn: [0]), .wait(spawn: [1]), .wait(spawn: []), .wait(spawn: []), .wait(spawn: [])]
-        )
+        let spawned = (0..<5).map { machine.requestArrived($0, deadline: at(.seconds(10)), now: start).spawned }
+        #expect(spawned == [[0], [1], [], [], []])
         var served: [Int] = []
         for _ in 0..<3 {
             for worker in [0, 1] {
-                if case .dispatch(let waiter) = machine.workerReady(worker, initDuration: nil, now: start) {
-                    served.append(waiter)
-                }
+                served += machine.ready(worker, now: start).dispatched.map(\.waiter)
             }
         }
         #expect(served == [0, 1, 2, 3, 4])
@@ -37,15 +49,14 @@ struct WorkerPoolStateMachineTests {
     @Test("when invocations are much shorter than a cold start, a burst waits for busy workers instead of spawning")
     func shortInvocationsSpawnLess() {
         var machine = machine(max: 50)
-        _ = machine.requestArrived(waiter: 0, deadline: at(.seconds(10)), now: start)
-        _ = machine.workerReady(0, initDuration: .milliseconds(20), now: start)
+        _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
+        _ = machine.workerStarted(0, handle: 0, now: start)
+        _ = machine.workerReady(0, now: at(.milliseconds(20)))
         // Invocations take 1 ms and a worker 20 ms to start: one busy worker serves 20 waiting requests sooner.
         machine.invocationAnswered(runTime: .milliseconds(1))
         var spawned: [Int] = []
         for waiter in 1...30 {
-            if case .wait(let ids) = machine.requestArrived(waiter: waiter, deadline: at(.seconds(10)), now: start) {
-                spawned += ids
-            }
+            spawned += machine.requestArrived(waiter, deadline: at(.seconds(10)), now: at(.milliseconds(20))).spawned
         }
         #expect(spawned.count == 10, "30 waiting, 20 covered by the busy worker: \(spawned)")
     }
@@ -53,33 +64,34 @@ struct WorkerPoolStateMachineTests {
     @Test("an idle worker is reused, the most recently used first, without spawning")
     func reusesIdleWorkers() {
         var machine = machine(max: 4)
-        _ = machine.requestArrived(waiter: 0, deadline: start, now: start)
-        _ = machine.requestArrived(waiter: 1, deadline: start, now: start)
-        _ = machine.workerReady(0, initDuration: nil, now: start)
-        _ = machine.workerReady(1, initDuration: nil, now: start)
-        #expect(machine.workerReady(0, initDuration: nil, now: at(.seconds(1))) == .idle)
-        #expect(machine.workerReady(1, initDuration: nil, now: at(.seconds(2))) == .idle)
-        #expect(machine.requestArrived(waiter: 2, deadline: start, now: start) == .dispatch(worker: 1))
-        #expect(machine.requestArrived(waiter: 3, deadline: start, now: start) == .dispatch(worker: 0))
+        _ = machine.requestArrived(0, deadline: start, now: start)
+        _ = machine.requestArrived(1, deadline: start, now: start)
+        _ = machine.ready(0, now: start)
+        _ = machine.ready(1, now: start)
+        #expect(machine.ready(0, now: at(.seconds(1))).isEmpty)
+        #expect(machine.ready(1, now: at(.seconds(2))).isEmpty)
+        #expect(machine.requestArrived(2, deadline: start, now: at(.seconds(3))).dispatched == [Served(1, 2)])
+        #expect(machine.requestArrived(3, deadline: start, now: at(.seconds(3))).dispatched == [Served(0, 3)])
         #expect(machine.workers.count == 2)
     }
 
     @Test("requests beyond the wait queue are rejected, and waits past their deadline expire")
     func throttling() {
         var machine = machine(max: 1, maxWaiting: 2)
-        #expect(machine.requestArrived(waiter: 0, deadline: at(.seconds(1)), now: start) == .wait(spawn: [0]))
-        #expect(machine.requestArrived(waiter: 1, deadline: at(.seconds(2)), now: start) == .wait(spawn: []))
-        #expect(machine.requestArrived(waiter: 2, deadline: at(.seconds(3)), now: start) == .reject(.queueFull))
-        #expect(machine.tick(now: at(.milliseconds(500))).expired.isEmpty)
-        #expect(machine.tick(now: at(.seconds(1))).expired == [0])
-        #expect(machine.tick(now: at(.seconds(5))).expired == [1])
+        #expect(machine.requestArrived(0, deadline: at(.seconds(1)), now: start).spawned == [0])
+        #expect(machine.requestArrived(1, deadline: at(.seconds(2)), now: start).spawned == [])
+        #expect(machine.requestArrived(2, deadline: at(.seconds(3)), now: start).rejected == [Rejected(2, .queueFull)])
+        #expect(machine.tick(now: at(.milliseconds(500))).rejected.isEmpty)
+        #expect(machine.tick(now: at(.seconds(1))).rejected == [Rejected(0, .waitExpired)])
+        #expect(machine.tick(now: at(.seconds(5))).rejected == [Rejected(1, .waitExpired)])
+        #expect(machine.counters.throttles == 3)
     }
 
     @Test("never more than max workers, whatever the load")
     func neverAboveMax() {
         var machine = machine(max: 3)
         for waiter in 0..<50 {
-            _ = machine.requestArrived(waiter: waiter, deadline: at(.seconds(60)), now: start)
+            _ = machine.requestArrived(waiter, deadline: at(.seconds(60)), now: start)
         }
         for step in 1...100 {
             _ = machine.tick(now: at(.milliseconds(50 * step)))
@@ -91,15 +103,15 @@ struct WorkerPoolStateMachineTests {
     func scaleDown() {
         var machine = machine(min: 1, idleTimeout: .seconds(2))
         for waiter in 0..<4 {
-            _ = machine.requestArrived(waiter: waiter, deadline: at(.seconds(60)), now: start)
+            _ = machine.requestArrived(waiter, deadline: at(.seconds(60)), now: start)
         }
         for worker in 0..<4 {
-            _ = machine.workerReady(worker, initDuration: .milliseconds(5), now: start)
+            _ = machine.ready(worker, now: start)
         }
         // The invocations end one after the other; worker 3 is the most recently used.
         for worker in 0..<4 {
             machine.invocationAnswered(runTime: .milliseconds(100))
-            _ = machine.workerReady(worker, initDuration: nil, now: at(.milliseconds(100 + worker)))
+            _ = machine.workerReady(worker, now: at(.milliseconds(100 + worker)))
         }
         #expect(machine.count(.idle) == 4)
         var retired: [Int] = []
@@ -107,12 +119,12 @@ struct WorkerPoolStateMachineTests {
         while machine.liveWorkers > 1 && step < 200 {
             step += 1
             let now = at(.milliseconds(100 + 50 * step))
-            let actions = machine.tick(now: now)
-            if !actions.retire.isEmpty {
+            let stopped = machine.tick(now: now).stopped
+            if !stopped.isEmpty {
                 #expect(now - at(.milliseconds(100)) >= .seconds(2), "retired before its idle timeout")
-                #expect(actions.retire.count == 1)
+                #expect(stopped.count == 1)
             }
-            retired += actions.retire
+            retired += stopped
         }
         #expect(retired == [0, 1, 2])
         #expect(machine.liveWorkers == 1)
@@ -126,11 +138,11 @@ struct WorkerPoolStateMachineTests {
         // 40 arrivals a second of 100 ms invocations is a demand of 4 concurrent invocations.
         for step in 1...40 {
             let now = at(.milliseconds(25 * step))
-            _ = machine.requestArrived(waiter: step, deadline: at(.seconds(60)), now: now)
+            _ = machine.requestArrived(step, deadline: at(.seconds(60)), now: now)
             for id in machine.workers.keys where machine.workers[id] == .starting {
-                _ = machine.workerReady(id, initDuration: .milliseconds(5), now: now)
+                _ = machine.ready(id, now: now)
             }
-            if step % 2 == 0 { spawnedAhead += machine.tick(now: now).spawn.count }
+            if step % 2 == 0 { spawnedAhead += machine.tick(now: now).spawned.count }
         }
         #expect(spawnedAhead > 0)
         #expect(machine.liveWorkers >= 5, "4 busy at 70% utilisation wants 6 workers, got \(machine.liveWorkers)")
@@ -140,24 +152,30 @@ struct WorkerPoolStateMachineTests {
     func failedStart() {
         var machine = machine(max: 1)
         let error = FunctionError(type: "Runtime.HandlerNotFound", message: "no handler")
-        _ = machine.requestArrived(waiter: 0, deadline: at(.seconds(10)), now: start)
-        _ = machine.requestArrived(waiter: 1, deadline: at(.seconds(10)), now: start)
-        #expect(machine.workerExited(0, failure: error, now: start) == .spawn([1]))
-        #expect(
-            machine.workerExited(1, failure: error, now: at(.milliseconds(10))) == .fail(waiters: [0, 1], error: error)
-        )
+        _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
+        _ = machine.requestArrived(1, deadline: at(.seconds(10)), now: start)
+        machine.workerInitFailed(0, error: error)
+        let first = machine.workerExited(0, exit: .exited(1), onPurpose: false, now: start)
+        #expect(first.spawned == [1])
+        #expect(first.failures == [error])
+        machine.workerInitFailed(1, error: error)
+        let second = machine.workerExited(1, exit: .exited(1), onPurpose: false, now: at(.milliseconds(10)))
+        #expect(second.rejected == [Rejected(0, .startFailed(error)), Rejected(1, .startFailed(error))])
         // While it backs off, callers get the error at once instead of a spawn each.
-        let rejected = machine.requestArrived(waiter: 2, deadline: at(.seconds(10)), now: at(.milliseconds(50)))
-        #expect(rejected == .reject(.failing(error, retryIn: .milliseconds(60))))
+        let rejected = machine.requestArrived(2, deadline: at(.seconds(10)), now: at(.milliseconds(50)))
+        #expect(rejected.rejected == [Rejected(2, .failing(error, retryIn: .milliseconds(60)))])
         // Once the backoff is over, the next request tries again; a worker that starts closes the circuit.
-        #expect(
-            machine.requestArrived(waiter: 3, deadline: at(.seconds(10)), now: at(.milliseconds(110)))
-                == .wait(spawn: [2])
-        )
-        #expect(
-            machine.workerReady(2, initDuration: .milliseconds(5), now: at(.milliseconds(120))) == .dispatch(waiter: 3)
-        )
+        #expect(machine.requestArrived(3, deadline: at(.seconds(10)), now: at(.milliseconds(110))).spawned == [2])
+        #expect(machine.ready(2, now: at(.milliseconds(120))).dispatched == [Served(2, 3)])
         #expect(machine.backoff.consecutiveFailures == 0)
+    }
+
+    @Test("a worker that exits before it is ready without an init error is named by its exit status")
+    func exitBeforeReady() {
+        var machine = machine(max: 1)
+        _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
+        let actions = machine.workerExited(0, exit: .exited(127), onPurpose: false, now: start)
+        #expect(actions.failures.map(\.message) == ["the worker exited with exit status 127 before it was ready"])
     }
 
     @Test("consecutive crashes back off exponentially, up to the maximum")
@@ -182,29 +200,40 @@ struct WorkerPoolStateMachineTests {
     @Test("a worker that crashes while requests wait is replaced at once")
     func crashReplacement() {
         var machine = machine(max: 1)
-        _ = machine.requestArrived(waiter: 0, deadline: start, now: start)
-        #expect(machine.workerReady(0, initDuration: nil, now: start) == .dispatch(waiter: 0))
-        #expect(machine.requestArrived(waiter: 1, deadline: start, now: start) == .wait(spawn: []))
-        let crash = FunctionError(type: "Runtime.ExitError", message: "signal 11")
-        #expect(machine.workerExited(0, failure: crash, now: start) == .spawn([1]))
-        #expect(machine.workerReady(1, initDuration: nil, now: start) == .dispatch(waiter: 1))
+        _ = machine.requestArrived(0, deadline: start, now: start)
+        #expect(machine.ready(0, now: start).dispatched == [Served(0, 0)])
+        #expect(machine.requestArrived(1, deadline: start, now: start).spawned == [])
+        let crash = machine.workerExited(0, exit: .signaled(11), onPurpose: false, now: start)
+        #expect(crash.spawned == [1])
+        #expect(crash.failures.map(\.message) == ["the worker exited with signal 11 (SIGSEGV) during the invocation"])
+        #expect(machine.ready(1, now: start).dispatched == [Served(1, 1)])
     }
 
     @Test("the minimum is spawned up front and kept, and shutdown rejects waiters and stops every worker")
     func minimumAndShutdown() {
         var machine = machine(min: 2, max: 3)
-        #expect(machine.ensureMinimum() == [0, 1])
-        #expect(machine.ensureMinimum() == [])
-        _ = machine.workerReady(0, initDuration: nil, now: start)
-        _ = machine.workerExited(1, failure: nil, now: start)
-        #expect(machine.tick(now: at(.milliseconds(50))).spawn == [2], "a lost minimum worker is replaced")
-        _ = machine.requestArrived(waiter: 7, deadline: start, now: start)
-        _ = machine.requestArrived(waiter: 8, deadline: start, now: start)
-        let (waiters, workers) = machine.shutDown()
-        #expect(waiters == [8])
-        #expect(workers == [0, 2])
-        #expect(machine.requestArrived(waiter: 9, deadline: start, now: start) == .reject(.shuttingDown))
-        #expect(machine.workerReady(2, initDuration: nil, now: start) == .stop)
+        #expect(machine.ensureMinimum(now: start).spawned == [0, 1])
+        #expect(machine.ensureMinimum(now: start).isEmpty)
+        _ = machine.ready(0, now: start)
+        _ = machine.workerStarted(1, handle: 1, now: start)
+        #expect(machine.workerExited(1, exit: .signaled(15), onPurpose: true, now: start).failures.isEmpty)
+        #expect(machine.tick(now: at(.milliseconds(50))).spawned == [2], "a lost minimum worker is replaced")
+        _ = machine.workerStarted(2, handle: 2, now: at(.milliseconds(50)))
+        _ = machine.requestArrived(7, deadline: start, now: start)
+        _ = machine.requestArrived(8, deadline: start, now: start)
+        let shutdown = machine.shutDown()
+        #expect(shutdown.rejected == [Rejected(8, .shuttingDown)])
+        #expect(shutdown.stopped == [0, 2])
+        #expect(machine.requestArrived(9, deadline: start, now: start).rejected == [Rejected(9, .shuttingDown)])
+        #expect(machine.workerReady(2, now: start).stopped == [2])
+    }
+
+    @Test("a worker that starts while the pool shuts down is stopped at once")
+    func startDuringShutdown() {
+        var machine = machine(max: 1)
+        _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
+        _ = machine.shutDown()
+        #expect(machine.workerStarted(0, handle: 0, now: start).stopped == [0])
     }
 }
 
@@ -212,23 +241,149 @@ extension WorkerPoolStateMachineTests {
     @Test("a warm worker is preferred over a new one that has served nothing yet")
     func warmBeforeNew() {
         var machine = machine(max: 4)
-        #expect(machine.requestArrived(waiter: 0, deadline: at(.milliseconds(5)), now: start) == .wait(spawn: [0]))
-        #expect(machine.requestArrived(waiter: 1, deadline: at(.seconds(10)), now: start) == .wait(spawn: [1]))
-        #expect(machine.tick(now: at(.milliseconds(6))).expired == [0])
-        #expect(
-            machine.workerReady(0, initDuration: .milliseconds(5), now: at(.milliseconds(7))) == .dispatch(waiter: 1)
-        )
+        #expect(machine.requestArrived(0, deadline: at(.milliseconds(5)), now: start).spawned == [0])
+        #expect(machine.requestArrived(1, deadline: at(.seconds(10)), now: start).spawned == [1])
+        #expect(machine.tick(now: at(.milliseconds(6))).rejected == [Rejected(0, .waitExpired)])
+        #expect(machine.ready(0, now: at(.milliseconds(7))).dispatched == [Served(0, 1)])
         machine.invocationAnswered(runTime: .milliseconds(1))
-        #expect(machine.workerReady(0, initDuration: nil, now: at(.milliseconds(10))) == .idle)
+        #expect(machine.workerReady(0, now: at(.milliseconds(10))).isEmpty)
         // Worker 1 becomes ready later than worker 0 went idle, but it has served nothing: worker 0 is taken.
-        #expect(machine.workerReady(1, initDuration: .milliseconds(15), now: at(.milliseconds(20))) == .idle)
+        #expect(machine.ready(1, now: at(.milliseconds(20))).isEmpty)
         #expect(
-            machine.requestArrived(waiter: 2, deadline: at(.seconds(10)), now: at(.milliseconds(30)))
-                == .dispatch(worker: 0)
+            machine.requestArrived(2, deadline: at(.seconds(10)), now: at(.milliseconds(30))).dispatched == [
+                Served(0, 2)
+            ]
         )
         #expect(
-            machine.requestArrived(waiter: 3, deadline: at(.seconds(10)), now: at(.milliseconds(31)))
-                == .dispatch(worker: 1)
+            machine.requestArrived(3, deadline: at(.seconds(10)), now: at(.milliseconds(31))).dispatched == [
+                Served(1, 3)
+            ]
         )
+    }
+
+    @Test("a request that waits for a new worker is a cold start with its init time; one that finds it idle is not")
+    func coldStarts() {
+        var machine = machine(max: 2)
+        _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
+        _ = machine.workerStarted(0, handle: 0, now: at(.milliseconds(1)))
+        let cold = machine.workerReady(0, now: at(.milliseconds(9)))
+        #expect(cold == [.dispatch(0, to: 0, initDuration: .milliseconds(8))])
+        _ = machine.workerReady(0, now: at(.milliseconds(20)))
+        let warm = machine.requestArrived(1, deadline: at(.seconds(10)), now: at(.milliseconds(30)))
+        #expect(warm == [.dispatch(0, to: 1, initDuration: nil)])
+        // A worker kept warm (min) that became ready before the request arrived is no cold start either.
+        #expect(machine.counters.coldStarts == 1)
+    }
+
+    @Test("a busy worker past its memory limit is killed; an idle one or one within the limit is not")
+    func memoryKills() {
+        var machine = machine(max: 2, memoryLimitKB: 128 * 1024)
+        _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
+        _ = machine.ready(0, now: start)
+        let tick = machine.tick(now: at(.milliseconds(50)))
+        #expect(tick.contains(.sampleMemory(0, 0)))
+        #expect(machine.memorySampled(0, usedKB: 100 * 1024).isEmpty)
+        #expect(machine.memorySampled(0, usedKB: 200 * 1024) == [.kill(0, .memory(usedKB: 200 * 1024))])
+        _ = machine.workerReady(0, now: at(.milliseconds(60)))
+        #expect(machine.memorySampled(0, usedKB: 200 * 1024).isEmpty, "idle workers are not killed for memory")
+        #expect(!machine.tick(now: at(.milliseconds(100))).contains(.sampleMemory(0, 0)))
+    }
+
+    @Test("a streamed response past its deadline gets its worker killed once; one that ended in time does not")
+    func streamDeadlines() {
+        var machine = machine(max: 2)
+        _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
+        _ = machine.ready(0, now: start)
+        machine.streamStarted(0, deadline: at(.seconds(3)))
+        #expect(!machine.tick(now: at(.seconds(2))).contains(.kill(0, .timeout)))
+        #expect(machine.tick(now: at(.seconds(3))).contains(.kill(0, .timeout)))
+        #expect(!machine.tick(now: at(.seconds(4))).contains(.kill(0, .timeout)), "killed once")
+
+        _ = machine.requestArrived(1, deadline: at(.seconds(10)), now: at(.seconds(4)))
+        _ = machine.ready(1, now: at(.seconds(4)))
+        machine.streamStarted(1, deadline: at(.seconds(7)))
+        machine.streamEnded(1, runTime: .seconds(1), answered: true)
+        #expect(!machine.tick(now: at(.seconds(8))).contains(.kill(1, .timeout)))
+        #expect(machine.averageRun == .seconds(1))
+    }
+
+    @Test("an idle pool parks its ticker once its load window is calm, and a request wakes it")
+    func tickerParks() {
+        var machine = machine(idleTimeout: .seconds(2))
+        #expect(machine.tick(now: at(.milliseconds(50))).contains(.parkTicker), "a pool that never had load parks")
+        #expect(machine.isTickerParked)
+        #expect(machine.requestArrived(0, deadline: at(.seconds(10)), now: at(.seconds(1))).first == .wakeTicker)
+        _ = machine.ready(0, now: at(.seconds(1)))
+        machine.invocationAnswered(runTime: .milliseconds(10))
+        _ = machine.workerReady(0, now: at(.seconds(1)))
+        var parkedAt: Duration?
+        for step in 1...200 where parkedAt == nil {
+            let offset = Duration.seconds(1) + .milliseconds(50 * step)
+            let actions = machine.tick(now: at(offset))
+            if actions.stopped == [0] {
+                _ = machine.workerExited(0, exit: .signaled(15), onPurpose: true, now: at(offset))
+            }
+            if actions.contains(.parkTicker) { parkedAt = offset }
+        }
+        // The worker is retired after its 2 s idle timeout, and the ticker parks once the 2 s window saw no load.
+        #expect(machine.liveWorkers == 0)
+        #expect(parkedAt.map { $0 >= .seconds(3) } == true, "parked at \(String(describing: parkedAt))")
+        #expect(machine.workerReady(0, now: at(.seconds(9))).isEmpty, "a gone worker's late ready is ignored")
+    }
+
+    @Test("a parked pool below its minimum is woken when a worker exits, and replaces it")
+    func wakesForMinimum() {
+        var machine = machine(min: 1, idleTimeout: .seconds(1))
+        _ = machine.ensureMinimum(now: start)
+        _ = machine.ready(0, now: start)
+        var parked = false
+        for step in 1...100 where !parked {
+            parked = machine.tick(now: at(.milliseconds(50 * step))).contains(.parkTicker)
+        }
+        #expect(parked)
+        let exit = machine.workerExited(0, exit: .signaled(9), onPurpose: false, now: at(.seconds(6)))
+        #expect(exit.contains(.wakeTicker))
+        #expect(machine.tick(now: at(.seconds(6) + .milliseconds(50))).spawned == [1])
+    }
+}
+
+extension WorkerPool.StateMachine<Int, Int> {
+    /// Registers worker `id`'s handle if it has none yet, then reports it ready: what a pool does for a new worker.
+    mutating func ready(_ id: Int, now: ContinuousClock.Instant) -> [Action] {
+        if slots[id]?.handle == nil { _ = workerStarted(id, handle: id, now: now) }
+        return workerReady(id, now: now)
+    }
+}
+
+extension Array where Element == WorkerPool.StateMachine<Int, Int>.Action {
+    /// The workers spawned.
+    var spawned: [Int] { compactMap { if case .spawn(let id) = $0 { id } else { nil } } }
+    /// The workers stopped.
+    var stopped: [Int] { compactMap { if case .stop(let id) = $0 { id } else { nil } } }
+    /// The waiting requests served, with their workers.
+    var dispatched: [Served] {
+        compactMap { if case .dispatch(let worker, let waiter, _) = $0 { Served(worker, waiter) } else { nil } }
+    }
+    /// The requests turned away, with why.
+    var rejected: [Rejected] {
+        compactMap { if case .reject(let waiter, let rejection) = $0 { Rejected(waiter, rejection) } else { nil } }
+    }
+    /// The worker failures reported.
+    var failures: [FunctionError] { compactMap { if case .reportFailure(let error, _) = $0 { error } else { nil } } }
+}
+
+/// A request served by a worker.
+struct Served: Equatable {
+    var worker: Int
+    var waiter: Int
+    init(_ worker: Int, _ waiter: Int) { (self.worker, self.waiter) = (worker, waiter) }
+}
+
+/// A request turned away, and why.
+struct Rejected: Equatable {
+    var waiter: Int
+    var rejection: WorkerPool.StateMachine<Int, Int>.Rejection
+    init(_ waiter: Int, _ rejection: WorkerPool.StateMachine<Int, Int>.Rejection) {
+        (self.waiter, self.rejection) = (waiter, rejection)
     }
 }

@@ -62,7 +62,8 @@ struct FunctionRoutes: Sendable {
         routeKey: String,
         pathParameters: [String: String]
     ) async throws -> Response {
-        let pool = try dispatcher.pool(named: function)
+        // An unknown function is a 404 before its body is read.
+        _ = try dispatcher.pool(named: function)
         let body = try await request.collectBody(upTo: context.maxUploadSize)
         let id = dispatcher.ids.next()
         let event = FunctionURLRequest(

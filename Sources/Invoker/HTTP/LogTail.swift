@@ -31,7 +31,8 @@ struct LogTail: Sendable {
         var status = ""
         if let failure = execution.outcome.failure, let line = failure.logLine {
             text += line + "\n"
-            status = failure.status == .timeout ? "Status: timeout\t" : "Status: error\tError Type: \(failure.errorType)\t"
+            status =
+                failure.status == .timeout ? "Status: timeout\t" : "Status: error\tError Type: \(failure.errorType)\t"
         }
         let milliseconds = execution.ran.milliseconds
         var report = "REPORT RequestId: \(requestID)\tDuration: \(Self.twoDecimals(milliseconds)) ms"

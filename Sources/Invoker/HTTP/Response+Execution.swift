@@ -28,7 +28,10 @@ extension Response {
     /// The JSON error an HTTP caller gets for `failure`: its status (502 function error or crash, 504 timeout, 429
     /// throttled, …), and `Retry-After` when waiting helps.
     init(failure: InvocationFailure) {
-        self = .json(ErrorDocument(errorType: failure.errorType, errorMessage: failure.message), status: failure.httpStatus)
+        self = .json(
+            ErrorDocument(errorType: failure.errorType, errorMessage: failure.message),
+            status: failure.httpStatus
+        )
         if let seconds = failure.retryAfterSeconds { headers[.retryAfter] = String(seconds) }
     }
 

@@ -33,6 +33,14 @@ struct Autoscaler: Sendable {
         panicUntil.map { now < $0 } ?? false
     }
 
+    /// Whether the stable window has seen no load at all (no demand, no arrivals) and no burst is in progress:
+    /// until load returns, further samples would change nothing.
+    func isCalm(now: ContinuousClock.Instant) -> Bool {
+        let horizon = now - stableWindow
+        return !isPanicking(now: now)
+            && samples.allSatisfy { $0.time <= horizon || ($0.demand == 0 && $0.arrivals == 0) }
+    }
+
     /// Records one sample: the demand (running plus waiting invocations) now, and the arrivals since the last one.
     mutating func record(now: ContinuousClock.Instant, demand: Int, arrivals: Int) {
         samples.append((now, demand, arrivals))

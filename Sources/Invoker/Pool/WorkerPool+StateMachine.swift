@@ -1,12 +1,17 @@
 import NIOCore
 
 extension WorkerPool {
-    /// The pool's decisions as a pure state machine: events in (a request arrived, a worker is ready or exited, an
-    /// invocation finished, time passed), actions out (dispatch, wait, spawn, retire, reject). It does no I/O and
-    /// reads no clock: every event carries the time, so every decision is tested deterministically.
-    struct StateMachine {
+    /// The pool's state and every decision about it, as a pure state machine: events in (a request arrived, a worker
+    /// started, is ready or exited, an invocation finished, a stream began or ended, memory was sampled, time passed),
+    /// actions out (dispatch, reject, spawn, stop, kill, sample, wake the ticker). It does no I/O and reads no clock:
+    /// every event carries the time, so every decision is tested deterministically.
+    ///
+    /// The machine owns the pool's whole state, the workers' handles and the waiting requests included; the pool
+    /// takes its lock, hands it one event, and runs the actions it returns after releasing the lock. `Handle` is a
+    /// worker (a ``Worker`` in the pool, an `Int` in tests), `Waiter` what a waiting request is resumed through.
+    struct StateMachine<Handle: Sendable, Waiter: Sendable>: Sendable {
         /// What a worker is doing.
-        enum WorkerState: Equatable {
+        enum WorkerState: Equatable, Sendable {
             /// Spawned, not yet asking for work.
             case starting
             /// Waiting for work.
@@ -17,55 +22,42 @@ extension WorkerPool {
             case stopping
         }
 
-        /// What to do with a request that just arrived.
-        enum RequestAction: Equatable {
-            /// Hand the invocation to this idle worker.
-            case dispatch(worker: Int)
-            /// Wait for a worker; spawn these new workers first.
-            case wait(spawn: [Int])
-            /// Turn the request away.
-            case reject(Rejection)
-        }
-
         /// Why a request was turned away.
-        enum Rejection: Equatable {
+        enum Rejection: Equatable, Sendable {
             /// The wait queue is full.
             case queueFull
             /// The pool is shutting down.
             case shuttingDown
+            /// The request waited past its deadline and no worker became free.
+            case waitExpired
             /// The function's workers keep failing and no worker is alive: the last error, and when the next
             /// attempt will be made.
             case failing(FunctionError, retryIn: Duration)
+            /// The last worker failed to start and none may be spawned yet: its error.
+            case startFailed(FunctionError)
         }
 
-        /// What to do when a worker asks for work.
-        enum ReadyAction: Equatable {
-            /// Hand it the invocation of this waiting request.
-            case dispatch(waiter: Int)
-            /// Nothing is waiting: it is idle now.
-            case idle
-            /// The pool is shutting down or retiring it: stop it.
-            case stop
-        }
-
-        /// What to do when a worker has exited.
-        enum ExitAction: Equatable {
-            /// Nothing.
-            case none
-            /// Spawn these workers to serve the requests still waiting.
-            case spawn([Int])
-            /// No worker is left to serve these waiting requests and none may be spawned yet: fail them.
-            case fail(waiters: [Int], error: FunctionError)
-        }
-
-        /// What time passing asks for.
-        struct TickActions: Equatable {
-            /// Waiting requests whose deadline passed: throttle them.
-            var expired: [Int] = []
-            /// Workers to spawn (waiting requests not yet covered, or headroom the load calls for).
-            var spawn: [Int] = []
-            /// Idle workers to retire.
-            var retire: [Int] = []
+        /// Something for the pool to do, outside the lock.
+        enum Action: Sendable {
+            /// Hand this worker to the waiting request; `initDuration` is the worker's start-up time when the
+            /// request waited for it to start (a cold start).
+            case dispatch(Handle, to: Waiter, initDuration: Duration?)
+            /// Turn the waiting request away.
+            case reject(Waiter, Rejection)
+            /// Start the worker with this id.
+            case spawn(Int)
+            /// Ask the worker to exit.
+            case stop(Handle)
+            /// Kill the worker at once.
+            case kill(Handle, Worker.KillReason)
+            /// Read the busy worker's resident memory and report it with ``memorySampled(_:usedKB:)``.
+            case sampleMemory(Int, Handle)
+            /// A worker failed (it was not stopped on purpose): log it.
+            case reportFailure(FunctionError, WorkerExit)
+            /// The ticker is parked and there is work for it again: wake it.
+            case wakeTicker
+            /// Nothing needs the ticker: park it until ``wakeTicker``.
+            case parkTicker
         }
 
         /// The limits the machine keeps.
@@ -78,22 +70,61 @@ extension WorkerPool {
             var maxWaiting = 100
             /// How long a worker beyond `min` may stay idle before it is retired.
             var idleTimeout: Duration = .seconds(60)
+            /// The resident memory a busy worker may use, in KiB; nil leaves memory unwatched.
+            var memoryLimitKB: Int? = nil
+        }
+
+        /// Counters since the pool started, for status displays.
+        struct Counters: Sendable, Equatable {
+            /// Invocations that waited for a new worker.
+            var coldStarts = 0
+            /// Invocations turned away (queue full, waited too long, the function failing, or shutting down).
+            var throttles = 0
+            /// Workers started.
+            var spawned = 0
+        }
+
+        /// One worker's entry.
+        struct Slot: Sendable {
+            /// What it is doing.
+            var state: WorkerState
+            /// The worker, once it has been prepared.
+            var handle: Handle?
+            /// When its start began.
+            var spawnedAt: ContinuousClock.Instant
+            /// When it first asked for work.
+            var readyAt: ContinuousClock.Instant?
+            /// How many invocations it was handed.
+            var invocations = 0
+            /// The error it reported while initialising, if any.
+            var initError: FunctionError?
+            /// When the response it is streaming must be finished.
+            var streamDeadline: ContinuousClock.Instant?
+        }
+
+        /// A request waiting for a worker.
+        struct Waiting: Sendable {
+            var waiter: Waiter
+            var arrivedAt: ContinuousClock.Instant
+            var deadline: ContinuousClock.Instant
         }
 
         /// A cold start's expected length before any worker of the function has started.
-        static let assumedColdStart: Duration = .milliseconds(10)
+        static var assumedColdStart: Duration { .milliseconds(10) }
 
         /// The limits the machine keeps.
         let limits: Limits
-        /// Every live worker and its state.
-        private(set) var workers: [Int: WorkerState] = [:]
+        /// Every live worker, by id.
+        private(set) var slots: [Int: Slot] = [:]
         /// Idle workers with the instant they became idle: those that never served an invocation first, then the
         /// others from the least to the most recently used (taken from the end).
         private(set) var idle: [(id: Int, since: ContinuousClock.Instant)] = []
-        /// Requests waiting for a worker, oldest first, with the instant they give up.
-        private(set) var waiters = CircularBuffer<(id: Int, deadline: ContinuousClock.Instant)>()
+        /// Requests waiting for a worker, oldest first.
+        private(set) var waiters = CircularBuffer<Waiting>()
         /// Whether the pool is shutting down.
         private(set) var isShuttingDown = false
+        /// Whether the ticker is parked: nothing needs time to pass.
+        private(set) var isTickerParked = false
         /// The circuit breaker for failing workers.
         private(set) var backoff = StartBackoff()
         /// The load-based sizing.
@@ -102,6 +133,8 @@ extension WorkerPool {
         private(set) var averageRun: Duration?
         /// The average time a new worker takes to become ready.
         private(set) var averageColdStart: Duration?
+        /// Counters since the pool started.
+        private(set) var counters = Counters()
         private var arrivalsSinceTick = 0
         private var nextWorkerID = 0
 
@@ -109,142 +142,267 @@ extension WorkerPool {
         /// load as long as it keeps idle workers).
         init(limits: Limits) {
             self.limits = limits
-            autoscaler.stableWindow = max(limits.idleTimeout, .seconds(1))
+            autoscaler.stableWindow = Swift.max(limits.idleTimeout, .seconds(1))
             autoscaler.panicWindow = autoscaler.stableWindow / 10
         }
 
+        /// The state of every live worker, by id.
+        var workers: [Int: WorkerState] { slots.mapValues(\.state) }
+
         /// How many workers are in `state`.
         func count(_ state: WorkerState) -> Int {
-            workers.values.count { $0 == state }
+            slots.values.count { $0.state == state }
         }
 
         /// Workers that are not being stopped.
-        var liveWorkers: Int { workers.count - count(.stopping) }
+        var liveWorkers: Int { slots.count - count(.stopping) }
 
-        /// Spawns workers up to the minimum; returns their ids.
-        mutating func ensureMinimum() -> [Int] {
+        // MARK: Events
+
+        /// The pool starts at `now`: spawn workers up to the minimum.
+        mutating func ensureMinimum(now: ContinuousClock.Instant) -> [Action] {
             guard !isShuttingDown else { return [] }
-            var spawned: [Int] = []
-            while liveWorkers < limits.min && workers.count < limits.max {
-                spawned.append(newWorker())
+            var actions: [Action] = []
+            while liveWorkers < limits.min && slots.count < limits.max {
+                actions.append(.spawn(newWorker(now: now)))
             }
-            return spawned
+            return actions
         }
 
-        /// A request arrived; `waiter` identifies it should it have to wait, until `deadline` at the latest.
+        /// A request arrived at `now`; it waits for a worker until `deadline` at the latest.
         mutating func requestArrived(
-            waiter: Int,
+            _ waiter: Waiter,
             deadline: ContinuousClock.Instant,
             now: ContinuousClock.Instant
-        ) -> RequestAction {
-            guard !isShuttingDown else { return .reject(.shuttingDown) }
+        )
+            -> [Action]
+        {
+            guard !isShuttingDown else { return reject(waiter, .shuttingDown) }
             arrivalsSinceTick += 1
+            var actions = wakeTicker()
             if let worker = idle.popLast() {
-                workers[worker.id] = .busy
-                return .dispatch(worker: worker.id)
+                slots[worker.id]!.state = .busy
+                actions.append(dispatch(worker.id, to: Waiting(waiter: waiter, arrivedAt: now, deadline: deadline)))
+                return actions
             }
             if liveWorkers == 0, !backoff.allowsSpawn(now: now), let error = backoff.lastError,
                 let retryAt = backoff.retryAt
             {
-                return .reject(.failing(error, retryIn: retryAt - now))
+                return actions + reject(waiter, .failing(error, retryIn: retryAt - now))
             }
-            guard waiters.count < limits.maxWaiting else { return .reject(.queueFull) }
-            waiters.append((waiter, deadline))
-            return .wait(spawn: spawnsForWaiters(now: now))
+            guard waiters.count < limits.maxWaiting else { return actions + reject(waiter, .queueFull) }
+            waiters.append(Waiting(waiter: waiter, arrivedAt: now, deadline: deadline))
+            return actions + spawnsForWaiters(now: now).map(Action.spawn)
         }
 
-        /// Worker `id` asked for work at `now`; `initDuration` is how long it took to start when this is its first
-        /// time.
-        mutating func workerReady(_ id: Int, initDuration: Duration?, now: ContinuousClock.Instant) -> ReadyAction {
-            guard let state = workers[id], state != .stopping else { return .stop }
+        /// Worker `id` was prepared at `now` and its process is about to start: `handle` reaches it.
+        mutating func workerStarted(_ id: Int, handle: Handle, now: ContinuousClock.Instant) -> [Action] {
+            guard slots[id] != nil, slots[id]?.state != .stopping, !isShuttingDown else {
+                slots[id]?.handle = handle
+                return [.stop(handle)]
+            }
+            slots[id]!.handle = handle
+            slots[id]!.spawnedAt = now
+            counters.spawned += 1
+            return []
+        }
+
+        /// Worker `id` asked for work at `now`.
+        mutating func workerReady(_ id: Int, now: ContinuousClock.Instant) -> [Action] {
+            guard var slot = slots[id], let handle = slot.handle else { return [] }
+            guard slot.state != .stopping else { return [.stop(handle)] }
             guard !isShuttingDown else {
-                workers[id] = .stopping
-                return .stop
+                slots[id]!.state = .stopping
+                return [.stop(handle)]
             }
-            if state == .starting {
+            let wasStarting = slot.state == .starting
+            if wasStarting {
                 backoff.workerReady()
-                if let initDuration { averageColdStart = Self.average(averageColdStart, initDuration) }
+                slot.readyAt = now
+                averageColdStart = Self.average(averageColdStart, now - slot.spawnedAt)
             }
-            if let waiter = waiters.popFirst() {
-                workers[id] = .busy
-                return .dispatch(waiter: waiter.id)
+            slots[id] = slot
+            if let waiting = waiters.popFirst() {
+                slots[id]!.state = .busy
+                return [dispatch(id, to: waiting)]
             }
-            workers[id] = .idle
+            slots[id]!.state = .idle
             // A worker that has served nothing yet has no warm caches: it goes behind the ones that have.
-            if state == .starting {
+            if wasStarting {
                 idle.insert((id, now), at: 0)
             } else {
                 idle.append((id, now))
             }
-            return .idle
+            return []
         }
 
-        /// An invocation ran for `runTime` and the worker answered it.
+        /// Worker `id` reported that it failed to initialise, with `error`; it is expected to exit.
+        mutating func workerInitFailed(_ id: Int, error: FunctionError) {
+            slots[id]?.initError = error
+        }
+
+        /// An invocation ran for `runTime` and its worker answered it.
         mutating func invocationAnswered(runTime: Duration) {
             averageRun = Self.average(averageRun, runTime)
             backoff.invocationAnswered()
         }
 
-        /// Worker `id` exited at `now`; `failure` says why when it was not stopped on purpose.
-        mutating func workerExited(_ id: Int, failure: FunctionError?, now: ContinuousClock.Instant) -> ExitAction {
-            guard let state = workers.removeValue(forKey: id) else { return .none }
-            idle.removeAll { $0.id == id }
-            if let failure {
-                backoff.failed(failure, atStart: state == .starting, now: now)
-            }
-            guard !isShuttingDown, !waiters.isEmpty else { return .none }
-            if liveWorkers == 0, !backoff.allowsSpawn(now: now), let error = failure ?? backoff.lastError {
-                let failed = waiters.map(\.id)
-                waiters.removeAll()
-                return .fail(waiters: failed, error: error)
-            }
-            let spawn = spawnsForWaiters(now: now)
-            return spawn.isEmpty ? .none : .spawn(spawn)
+        /// Worker `id` began streaming a response that must be finished by `deadline`.
+        mutating func streamStarted(_ id: Int, deadline: ContinuousClock.Instant) {
+            slots[id]?.streamDeadline = deadline
         }
 
-        /// The global budget had no room for worker `id`: forget it (a later tick tries again).
+        /// Worker `id`'s streamed response ended after `runTime`; `answered` is false when the worker died first.
+        mutating func streamEnded(_ id: Int, runTime: Duration, answered: Bool) {
+            slots[id]?.streamDeadline = nil
+            if answered { invocationAnswered(runTime: runTime) }
+        }
+
+        /// The budget had no room for worker `id`: forget it (a later tick or request tries again).
         mutating func spawnDenied(_ id: Int) {
-            workers[id] = nil
+            slots[id] = nil
         }
 
-        /// Time passed: throttles expired waits, samples the load, and spawns or retires workers to fit it.
-        mutating func tick(now: ContinuousClock.Instant) -> TickActions {
-            var actions = TickActions()
-            while let first = waiters.first, first.deadline <= now {
-                actions.expired.append(waiters.removeFirst().id)
+        /// Worker `id` exited at `now` as `exit` says; `onPurpose` when the pool stopped or killed it.
+        mutating func workerExited(
+            _ id: Int,
+            exit: WorkerExit,
+            onPurpose: Bool,
+            now: ContinuousClock.Instant
+        )
+            -> [Action]
+        {
+            guard let slot = slots.removeValue(forKey: id) else { return [] }
+            idle.removeAll { $0.id == id }
+            var actions: [Action] = []
+            var failure: FunctionError?
+            if !onPurpose {
+                let error =
+                    slot.initError
+                    ?? FunctionError(
+                        type: "Runtime.ExitError",
+                        message: slot.state == .starting
+                            ? "the worker exited with \(exit) before it was ready"
+                            : InvocationFailure.crashMessage(exit)
+                    )
+                backoff.failed(error, atStart: slot.state == .starting, now: now)
+                actions.append(.reportFailure(error, exit))
+                failure = error
             }
             guard !isShuttingDown else { return actions }
+            actions += wakeTicker()
+            guard !waiters.isEmpty else { return actions }
+            if liveWorkers == 0, !backoff.allowsSpawn(now: now), let error = failure ?? backoff.lastError {
+                let failed = waiters
+                waiters.removeAll()
+                return actions + failed.flatMap { reject($0.waiter, .startFailed(error)) }
+            }
+            return actions + spawnsForWaiters(now: now).map(Action.spawn)
+        }
+
+        /// Worker `id`'s resident memory was sampled at `usedKB`: a busy worker past the limit is killed.
+        mutating func memorySampled(_ id: Int, usedKB: Int) -> [Action] {
+            guard let limit = limits.memoryLimitKB, usedKB > limit, let slot = slots[id], slot.state == .busy,
+                let handle = slot.handle
+            else { return [] }
+            return [.kill(handle, .memory(usedKB: usedKB))]
+        }
+
+        /// Time passed: throttles expired waits, kills streams past their deadline, asks for the busy workers'
+        /// memory, samples the load, spawns or retires workers to fit it, and parks the ticker when nothing needs it.
+        mutating func tick(now: ContinuousClock.Instant) -> [Action] {
+            var actions: [Action] = []
+            while let first = waiters.first, first.deadline <= now {
+                actions += reject(waiters.removeFirst().waiter, .waitExpired)
+            }
+            guard !isShuttingDown else { return actions }
+            for (id, slot) in slots where slot.state == .busy {
+                guard let handle = slot.handle else { continue }
+                if let deadline = slot.streamDeadline, deadline <= now {
+                    slots[id]!.streamDeadline = nil
+                    actions.append(.kill(handle, .timeout))
+                } else if limits.memoryLimitKB != nil {
+                    actions.append(.sampleMemory(id, handle))
+                }
+            }
             autoscaler.record(now: now, demand: count(.busy) + waiters.count, arrivals: arrivalsSinceTick)
             arrivalsSinceTick = 0
             let wanted = autoscaler.desiredWorkers(now: now, current: liveWorkers, averageRun: averageRun)
-            let desired = min(max(wanted, limits.min), limits.max)
+            let desired = Swift.min(Swift.max(wanted, limits.min), limits.max)
 
-            actions.spawn = spawnsForWaiters(now: now)
+            actions += spawnsForWaiters(now: now).map(Action.spawn)
             if backoff.allowsSpawn(now: now) {
-                while liveWorkers < desired && workers.count < limits.max {
-                    actions.spawn.append(newWorker())
+                while liveWorkers < desired && slots.count < limits.max {
+                    actions.append(.spawn(newWorker(now: now)))
                 }
             }
             // Retire at most one worker a tick, the one idle the longest, and never during a burst.
-            if !autoscaler.isPanicking(now: now), liveWorkers > max(limits.min, desired),
+            if !autoscaler.isPanicking(now: now), liveWorkers > Swift.max(limits.min, desired),
                 let oldest = idle.indices.min(by: { idle[$0].since < idle[$1].since }),
                 now - idle[oldest].since >= limits.idleTimeout
             {
                 let retired = idle.remove(at: oldest).id
-                workers[retired] = .stopping
-                actions.retire.append(retired)
+                slots[retired]!.state = .stopping
+                if let handle = slots[retired]!.handle { actions.append(.stop(handle)) }
+            }
+            if isQuiet(now: now) {
+                isTickerParked = true
+                actions.append(.parkTicker)
             }
             return actions
         }
 
-        /// The pool is shutting down: returns the waiting requests to turn away and the workers to stop.
-        mutating func shutDown() -> (waiters: [Int], workers: [Int]) {
+        /// The pool is shutting down: turns the waiting requests away and stops every worker.
+        mutating func shutDown() -> [Action] {
             isShuttingDown = true
-            let waiting = waiters.map(\.id)
+            var actions = wakeTicker()
+            let waiting = waiters
             waiters.removeAll()
+            for waiting in waiting {
+                actions += reject(waiting.waiter, .shuttingDown)
+            }
             idle.removeAll()
-            for id in workers.keys { workers[id] = .stopping }
-            return (waiting, workers.keys.sorted())
+            for id in slots.keys.sorted() {
+                slots[id]!.state = .stopping
+                if let handle = slots[id]!.handle { actions.append(.stop(handle)) }
+            }
+            return actions
+        }
+
+        // MARK: Decisions
+
+        /// Hands worker `id` the request `waiting`; a request that waited for this worker's start is a cold start.
+        private mutating func dispatch(_ id: Int, to waiting: Waiting) -> Action {
+            let slot = slots[id]!
+            slots[id]!.invocations += 1
+            var initDuration: Duration?
+            if slot.invocations == 0, let readyAt = slot.readyAt, readyAt > waiting.arrivedAt {
+                initDuration = readyAt - slot.spawnedAt
+                counters.coldStarts += 1
+            }
+            guard let handle = slot.handle else {
+                preconditionFailure("worker \(id) is \(slot.state) without a handle")
+            }
+            return .dispatch(handle, to: waiting.waiter, initDuration: initDuration)
+        }
+
+        private mutating func reject(_ waiter: Waiter, _ rejection: Rejection) -> [Action] {
+            if case .startFailed = rejection {} else { counters.throttles += 1 }
+            return [.reject(waiter, rejection)]
+        }
+
+        /// Unparks the ticker: something happened that may need time to pass.
+        private mutating func wakeTicker() -> [Action] {
+            guard isTickerParked else { return [] }
+            isTickerParked = false
+            return [.wakeTicker]
+        }
+
+        /// Whether nothing needs time to pass: no request waits, no worker starts, runs or is stopped, the pool is at
+        /// its minimum, and its load window has seen no load (so waking later loses no sample that matters).
+        private func isQuiet(now: ContinuousClock.Instant) -> Bool {
+            waiters.isEmpty && slots.values.allSatisfy { $0.state == .idle } && slots.count <= limits.min
+                && autoscaler.isCalm(now: now)
         }
 
         /// New workers for the waiting requests that no starting worker will take, unless a busy worker is expected
@@ -258,16 +416,17 @@ extension WorkerPool {
                 uncovered -= count(.busy) * Int(coldStart / run)
             }
             var spawned: [Int] = []
-            while uncovered > 0 && workers.count < limits.max {
-                spawned.append(newWorker())
+            while uncovered > 0 && slots.count < limits.max {
+                spawned.append(newWorker(now: now))
                 uncovered -= 1
             }
             return spawned
         }
 
-        private mutating func newWorker() -> Int {
+        /// A new worker's entry, decided at `now`.
+        private mutating func newWorker(now: ContinuousClock.Instant) -> Int {
             defer { nextWorkerID += 1 }
-            workers[nextWorkerID] = .starting
+            slots[nextWorkerID] = Slot(state: .starting, spawnedAt: now)
             return nextWorkerID
         }
 
@@ -278,3 +437,5 @@ extension WorkerPool {
         }
     }
 }
+
+extension WorkerPool.StateMachine.Action: Equatable where Handle: Equatable, Waiter: Equatable {}

@@ -24,26 +24,30 @@ final class StreamedReply: Sendable {
     private let state = Mutex(State())
     private let started: Execution
     private let invocationID: String
-    private let startedAt: ContinuousClock.Instant
     private let worker: Worker
-    private let pool: WorkerPool
+    private let function: FunctionDefinition
+    private let ran: @Sendable () -> Duration
+    private let ended: @Sendable (_ ran: Duration, _ answered: Bool) -> Void
 
-    /// The streamed reply `stream` of `worker` to the invocation `invocationID`, which started at `startedAt` and has
-    /// so far gone as `execution` says.
+    /// The streamed reply `stream` of `worker` to the invocation `invocationID` of `function`, which has so far gone
+    /// as `execution` says. `ran` tells how long the invocation has run; `ended` is told once the stream has ended,
+    /// with that time and whether the worker finished its answer.
     init(
         stream: ResponseStream,
         invocationID: String,
         execution: Execution,
-        startedAt: ContinuousClock.Instant,
         worker: Worker,
-        pool: WorkerPool
+        function: FunctionDefinition,
+        ran: @escaping @Sendable () -> Duration,
+        ended: @escaping @Sendable (_ ran: Duration, _ answered: Bool) -> Void
     ) {
         self.stream = stream
         self.invocationID = invocationID
         self.started = execution
-        self.startedAt = startedAt
         self.worker = worker
-        self.pool = pool
+        self.function = function
+        self.ran = ran
+        self.ended = ended
     }
 
     /// Passes every chunk to `write` until the stream ends, and returns how the invocation ended. When `write`
@@ -118,20 +122,13 @@ final class StreamedReply: Sendable {
         case .error(let error):
             execution.outcome = .failed(.functionError(error))
         case .workerGone(let exit):
-            execution.outcome = .failed(
-                worker.failure(
-                    exit: exit,
-                    invocationID: invocationID,
-                    memoryLimitMB: pool.function.memoryMB,
-                    timeout: pool.function.timeout
-                )
-            )
+            execution.outcome = .failed(worker.failure(exit: exit, invocationID: invocationID, function: function))
         case nil:
             worker.kill(.stopped)
             execution.outcome = .failed(.crashed(.signaled(9), invocationID: invocationID))
         }
-        execution.ran = .now - startedAt
-        pool.streamEnded(on: worker, ran: execution.ran, answered: stream.ending.map { !$0.isWorkerGone } ?? false)
+        execution.ran = ran()
+        ended(execution.ran, stream.ending.map { !$0.isWorkerGone } ?? false)
         execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
         execution.log = await worker.output.take()
         return execution

@@ -26,8 +26,6 @@ final class Worker: Sendable {
     let connection: any WorkerConnection
     /// The worker's captured stdout and stderr.
     let output: OutputCapture
-    /// When the spawn began.
-    let spawnedAt: ContinuousClock.Instant
 
     /// Why the invoker ended a worker on purpose.
     enum KillReason: Sendable, Equatable {
@@ -41,11 +39,8 @@ final class Worker: Sendable {
 
     private struct State {
         var pid: pid_t?
-        var readyAt: ContinuousClock.Instant?
         var exited = false
-        var invocations = 0
         var killReason: KillReason?
-        var streamDeadline: ContinuousClock.Instant?
         /// The worker asked for work before its spawn returned its process id: the pool hears of it then.
         var readyBeforePID = false
     }
@@ -67,7 +62,6 @@ final class Worker: Sendable {
         self.output = output
         self.outputChannel = outputChannel
         self.onEvent = onEvent
-        self.spawnedAt = .now
     }
 
     /// Prepares a worker: its connection over `transport` and its output pipe, both on one event loop so the output
@@ -143,34 +137,6 @@ final class Worker: Sendable {
 
     /// The worker's process id, once spawned.
     var pid: pid_t? { state.withLock { $0.pid } }
-
-    /// When the worker first asked for work; nil while it initialises.
-    var readyAt: ContinuousClock.Instant? { state.withLock { $0.readyAt } }
-
-    /// Notes that the worker asked for work; returns the instant when this is the first time (its initialisation is
-    /// complete), nil after that.
-    func markReady() -> ContinuousClock.Instant? {
-        state.withLock { state in
-            guard state.readyAt == nil else { return nil }
-            let now = ContinuousClock.now
-            state.readyAt = now
-            return now
-        }
-    }
-
-    /// When the response the worker is streaming must be finished; nil when it is not streaming one.
-    var streamDeadline: ContinuousClock.Instant? {
-        get { state.withLock { $0.streamDeadline } }
-        set { state.withLock { $0.streamDeadline = newValue } }
-    }
-
-    /// Counts an invocation handed to the worker; returns how many it had before.
-    func countInvocation() -> Int {
-        state.withLock { state in
-            defer { state.invocations += 1 }
-            return state.invocations
-        }
-    }
 
     /// Runs the process until it exits or is stopped, and returns how it ended. The process group is killed on
     /// the way out, so nothing the worker started outlives it.
@@ -280,12 +246,12 @@ private final class WorkerBox: Sendable {
 }
 
 extension Worker {
-    /// How an invocation failed whose worker ended with `exit` under it: killed on purpose for its memory or its
-    /// timeout, or a crash.
-    func failure(exit: WorkerExit, invocationID: String, memoryLimitMB: Int, timeout: Duration) -> InvocationFailure {
+    /// How an invocation of `function` failed whose worker ended with `exit` under it: killed on purpose for its
+    /// memory or its timeout, or a crash.
+    func failure(exit: WorkerExit, invocationID: String, function: FunctionDefinition) -> InvocationFailure {
         switch killReason {
-        case .memory(let usedKB): .outOfMemory(usedKB: usedKB, limitMB: memoryLimitMB, invocationID: invocationID)
-        case .timeout: .timedOut(after: timeout, invocationID: invocationID)
+        case .memory(let usedKB): .outOfMemory(usedKB: usedKB, limitMB: function.memoryMB, invocationID: invocationID)
+        case .timeout: .timedOut(after: function.timeout, invocationID: invocationID)
         case .stopped, nil: .crashed(exit, invocationID: invocationID)
         }
     }
