@@ -1,4 +1,5 @@
-/// The metadata keys of the invoker's own logs, in one place, in dot notation.
+/// The metadata keys of the invoker's own logs, in one place, in dot notation. Messages are short sentences that
+/// start with a capital letter and carry no data: the data goes in metadata under these keys.
 enum LogKey {
     /// The function an entry is about.
     static let function = "function.name"
@@ -10,6 +11,8 @@ enum LogKey {
     static let workerMemoryKB = "worker.memory_kb"
     /// A memory limit, in KiB.
     static let memoryLimitKB = "worker.memory_limit_kb"
+    /// The executable a worker runs.
+    static let executable = "worker.executable"
     /// The invoker-wide worker limit.
     static let workerLimit = "worker.limit"
     /// The invocation an entry is about.

@@ -11,7 +11,7 @@ import Darwin
 /// What a handler knows about the invocation it is handling.
 ///
 /// ```swift
-/// context.logger.info("resizing", metadata: ["image": "\(key)"])
+/// context.logger.info("Resizing", metadata: ["image": "\(key)"])
 /// if context.remainingTime < .seconds(1) { return partialResult }
 /// ```
 public struct Context: Sendable {

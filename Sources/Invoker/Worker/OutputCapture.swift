@@ -3,6 +3,8 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// Collects a worker's stdout and stderr (one pipe, so their order is kept) and cuts it into the part that belongs to

@@ -6,6 +6,8 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 #if canImport(System)
@@ -169,7 +171,7 @@ final class Worker: Sendable {
                 output: .fileDescriptor(output, closeAfterSpawningProcess: false),
                 error: .fileDescriptor(output, closeAfterSpawningProcess: false)
             ) { execution in
-                Glibc.close(pipeWriteEnd)
+                POSIX.close(pipeWriteEnd)
                 let announce = self.state.withLock { state in
                     state.pid = execution.processIdentifier.value
                     defer { state.readyBeforePID = false }
@@ -183,10 +185,10 @@ final class Worker: Sendable {
             case .signaled(let signal): exit = .signaled(signal)
             }
         } catch {
-            Glibc.close(pipeWriteEnd)
+            POSIX.close(pipeWriteEnd)
             logger.error(
-                "could not start worker",
-                metadata: ["error": "\(error)", "executable": "\(launch.executable)"]
+                "Could not start worker",
+                metadata: [LogKey.error: "\(error)", LogKey.executable: "\(launch.executable)"]
             )
             exit = .exited(127)
         }
@@ -231,7 +233,7 @@ final class Worker: Sendable {
     private func signalGroup(_ signal: Int32) {
         state.withLock { state in
             guard let pid = state.pid, !state.exited else { return }
-            _ = Glibc.kill(-pid, signal)
+            POSIX.kill(-pid, signal)
         }
     }
 }

@@ -1,5 +1,7 @@
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// The user a worker runs as. When the invoker runs as root, each worker gets a user and group id of its own, from

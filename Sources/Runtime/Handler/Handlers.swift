@@ -124,7 +124,7 @@ extension QueueMessageHandler {
                 try await self.handle(message, context: context)
             } catch {
                 context.logger.error(
-                    "message failed",
+                    "Message failed",
                     metadata: [
                         MetadataKey.messageID: "\(message.messageId)", MetadataKey.error: "\(FunctionError(error))",
                     ]

@@ -5,6 +5,8 @@ import Synchronization
 
 #if canImport(Glibc)
 import Glibc
+#elseif canImport(Darwin)
+import Darwin
 #endif
 
 /// A Swift worker's native transport: ``NativeFrame``s on one end of a Unix domain socket pair whose other end is
@@ -53,8 +55,8 @@ final class NativeConnection: HandingOffConnection {
                 .withConnectedSocket(fds[0])
                 .get()
         } catch {
-            Glibc.close(fds[0])
-            Glibc.close(fds[1])
+            POSIX.close(fds[0])
+            POSIX.close(fds[1])
             throw error
         }
         let connection = NativeConnection(channel: channel, workerDescriptor: fds[1], onEvent: onEvent)
