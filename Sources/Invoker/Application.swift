@@ -57,7 +57,12 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         router.add(middleware: APIKeyMiddleware(key: apiKey))
     }
     FunctionRoutes(manifest: manifest, dispatcher: dispatcher).register(on: router)
-    InvokeAPIRoutes(dispatcher: dispatcher, asyncInvocations: queues.asyncInvocations).register(on: router)
+    InvokeAPIRoutes(
+        dispatcher: dispatcher,
+        asyncInvocations: queues.asyncInvocations,
+        signatures: configuration.invokeCredentials.map(SigV4Verifier.init)
+    )
+    .register(on: router)
     SystemRoutes(pools: pools).register(on: router)
     AdminRoutes(store: try InvocationStore(path: log.path), log: log, pools: pools, metrics: metrics)
         .register(on: router)

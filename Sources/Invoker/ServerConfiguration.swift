@@ -20,6 +20,8 @@ struct ServerConfiguration: Sendable {
     var functionsBinary: String?
     /// The key the admin API (`/system/…`, `/metrics`) requires as `Authorization: Bearer <key>`; nil leaves it open.
     var apiKey: String?
+    /// The access keys the Invoke API requires signatures from (AWS Signature Version 4); nil leaves it open.
+    var invokeCredentials: AWSCredentials?
     /// Whether invocations are recorded in the invocation log. When false nothing new is written, but the log is
     /// still opened and served (`/system/invocations`), and metrics still count every invocation; benchmarks use it
     /// to measure what recording costs.

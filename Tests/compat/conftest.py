@@ -26,6 +26,12 @@ PYTHON_EXAMPLE = REPOSITORY / "examples" / "python"
 # The example's virtual environment, made from a system Python so that isolated workers (other users) can run it.
 WORKER_PYTHON = PYTHON_EXAMPLE / ".venv" / "bin" / "python"
 SERVING = re.compile(r"^invoker: serving .* on (http://127\.0\.0\.1:\d+)$")
+# The access key every client here signs with.
+ACCESS_KEY_ID = "AKIDEXAMPLE"
+SECRET_ACCESS_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+# With INVOKER_COMPAT_SIGV4=1 the invoker requires AWS Signature Version 4 from that key on the Invoke API
+# (`serve --invoke-credentials`); without it the Invoke API is open. CI runs the suite both ways.
+SIGV4 = os.environ.get("INVOKER_COMPAT_SIGV4") == "1"
 
 
 def binary_directory():
@@ -137,10 +143,18 @@ def invoker():
     (directory / "functions.json").write_text(json.dumps(manifest(bin_path), indent=2))
     database = directory / "invocations.sqlite"
     stderr = open(directory / "invoker.stderr", "w")
+    signing = []
+    if SIGV4:
+        credentials = directory / "invoke-credentials"
+        credentials.write_text(
+            f"[default]\naws_access_key_id = {ACCESS_KEY_ID}\naws_secret_access_key = {SECRET_ACCESS_KEY}\n"
+        )
+        signing = ["--invoke-credentials", str(credentials)]
     process = subprocess.Popen(
         [
             str(bin_path / "invoker"), "serve", "--port", "0", "--manifest", str(directory / "functions.json"),
             "--db", str(database), "--functions-binary", str(bin_path / "Functions"), "--log-level", "warning",
+            *signing,
         ],
         stdout=subprocess.PIPE,
         stderr=stderr,
@@ -175,17 +189,22 @@ def invoker():
     shutil.rmtree(directory, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
-def lambda_client(invoker):
-    """boto3's Lambda client pointed at the invoker, with dummy credentials and no retries."""
+def make_lambda_client(invoker, access_key_id=ACCESS_KEY_ID, secret_access_key=SECRET_ACCESS_KEY):
+    """boto3's Lambda client pointed at the invoker, signing with the given key, with no retries."""
     return boto3.client(
         "lambda",
         endpoint_url=invoker.url,
         region_name="us-east-1",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        aws_access_key_id=access_key_id,
+        aws_secret_access_key=secret_access_key,
         config=Config(retries={"max_attempts": 0}, read_timeout=60, connect_timeout=10),
     )
+
+
+@pytest.fixture(scope="session")
+def lambda_client(invoker):
+    """boto3's Lambda client pointed at the invoker, with the test key and no retries."""
+    return make_lambda_client(invoker)
 
 
 @pytest.fixture(scope="session")

@@ -5,12 +5,14 @@ import json
 import os
 import subprocess
 
+from conftest import ACCESS_KEY_ID, SECRET_ACCESS_KEY
 
-def run_cli(aws_cli, invoker, tmp_path, *arguments):
+
+def run_cli(aws_cli, invoker, tmp_path, *arguments, secret_access_key=SECRET_ACCESS_KEY):
     environment = {
         **os.environ,
-        "AWS_ACCESS_KEY_ID": "AKIDEXAMPLE",
-        "AWS_SECRET_ACCESS_KEY": "secret",
+        "AWS_ACCESS_KEY_ID": ACCESS_KEY_ID,
+        "AWS_SECRET_ACCESS_KEY": secret_access_key,
         "AWS_DEFAULT_REGION": "us-east-1",
         "AWS_CONFIG_FILE": str(tmp_path / "config"),
         "AWS_SHARED_CREDENTIALS_FILE": str(tmp_path / "credentials"),

@@ -7,6 +7,8 @@ import threading
 import time
 
 import pytest
+
+from conftest import SIGV4
 from botocore.exceptions import ClientError
 
 REPORT = re.compile(
@@ -145,7 +147,9 @@ def test_client_context_reaches_the_function(lambda_client):
 
 
 def test_sigv4_signatures_are_accepted_without_checking(invoker):
-    # boto3 signs every call; a signature made with other credentials is not checked either.
+    # boto3 signs every call; without --invoke-credentials a signature made with other credentials is not checked
+    # either. With it, the forged signature is refused (test_sigv4.py checks the SDKs' side of that).
+    import urllib.error
     import urllib.request
 
     request = urllib.request.Request(
@@ -158,6 +162,12 @@ def test_sigv4_signatures_are_accepted_without_checking(invoker):
             "X-Amz-Date": "20260101T000000Z",
         },
     )
+    if SIGV4:
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(request, timeout=30)
+        assert refused.value.code == 403
+        assert refused.value.headers["x-amzn-ErrorType"] == "IncompleteSignatureException"
+        return
     with urllib.request.urlopen(request, timeout=30) as response:
         assert json.load(response) == {"greeting": "Hello, Sig!"}
 

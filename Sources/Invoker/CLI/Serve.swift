@@ -48,6 +48,16 @@ struct Serve: AsyncParsableCommand {
     )
     var apiKey: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "Require AWS Signature Version 4 on the Invoke API from the keys in this file.",
+            discussion: "The AWS shared credentials format: [profile] sections with aws_access_key_id and"
+                + " aws_secret_access_key. Without it the Invoke API accepts any request.",
+            valueName: "file"
+        )
+    )
+    var invokeCredentials: String?
+
     @Option(help: "Delete invocation records older than this many days (0 keeps them; default 30).")
     var retainDays: Int?
 
@@ -90,6 +100,9 @@ struct Serve: AsyncParsableCommand {
                 $0.isEmpty ? nil : $0
             }
         if configuration.apiKey?.isEmpty == true { throw ValidationError("--api-key must not be empty") }
+        if let invokeCredentials {
+            configuration.invokeCredentials = try AWSCredentials(contentsOf: invokeCredentials)
+        }
         if let retainDays {
             guard retainDays >= 0 else { throw ValidationError("--retain-days must be 0 or more, got \(retainDays)") }
             configuration.retention.retainDays = retainDays == 0 ? nil : retainDays

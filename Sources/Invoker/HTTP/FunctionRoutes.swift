@@ -64,7 +64,7 @@ struct FunctionRoutes: Sendable {
     ) async throws -> Response {
         // An unknown function is a 404 before its body is read.
         _ = try dispatcher.pool(named: function)
-        let body = try await request.collectBody(upTo: context.maxUploadSize)
+        let body = try await request.collectedBody(upTo: context.maxUploadSize)
         let id = dispatcher.ids.next()
         let event = FunctionURLRequest(
             request: request,
@@ -110,7 +110,7 @@ struct FunctionRoutes: Sendable {
 
 extension Request {
     /// The whole body, or a 413 error naming the limit when it is larger than `limit` bytes.
-    func collectBody(upTo limit: Int) async throws -> ByteBuffer {
+    func collectedBody(upTo limit: Int) async throws -> ByteBuffer {
         do {
             return try await body.collect(upTo: limit)
         } catch is NIOTooManyBytesError {

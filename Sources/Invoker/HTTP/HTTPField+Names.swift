@@ -17,6 +17,10 @@ extension HTTPField.Name {
     static let amzLogResult = Self("x-amz-log-result")!
     /// `X-Amz-Client-Context`: the base64 client context.
     static let amzClientContext = Self("x-amz-client-context")!
+    /// `X-Amz-Date`: when a SigV4 signature was made, `yyyyMMdd'T'HHmmss'Z'`.
+    static let amzDate = Self("x-amz-date")!
+    /// `X-Amz-Content-SHA256`: the hash of the body a SigV4 signature covers.
+    static let amzContentSHA256 = Self("x-amz-content-sha256")!
     /// `X-Callback-Url`: where an asynchronous invocation's result is posted.
     static let callbackURL = Self("X-Callback-Url")!
     /// `X-Function-Name`: the function of a callback.

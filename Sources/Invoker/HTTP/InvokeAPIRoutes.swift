@@ -21,10 +21,16 @@ struct InvokeAPIRoutes: Sendable {
     let dispatcher: Dispatcher
     /// Queues `Event` invocations; nil turns them away.
     var asyncInvocations: AsyncInvocations? = nil
+    /// Checks the requests' AWS Signature Version 4 signatures; nil leaves the Invoke API open.
+    var signatures: SigV4Verifier? = nil
 
-    /// Adds the route to `router`.
+    /// Adds the route to `router`, behind the signature check when there is one.
     func register(on router: Router<InvokerRequestContext>) {
-        router.post(RouterPath(Self.path)) { request, context in
+        let group = router.group()
+        if let signatures {
+            group.add(middleware: SigV4Middleware(verifier: signatures))
+        }
+        group.post(RouterPath(Self.path)) { request, context in
             let requestID = dispatcher.ids.next()
             do {
                 return try await self.invoke(request, context: context, requestID: requestID)
@@ -44,7 +50,7 @@ struct InvokeAPIRoutes: Sendable {
         else {
             throw InvokeAPIError.notFound(call.function)
         }
-        let payload = try await request.collectBody(upTo: Invocation.maxPayloadBytes)
+        let payload = try await request.collectedBody(upTo: Invocation.maxPayloadBytes)
         guard
             payload.readableBytes == 0
                 || (try? JSONSerialization.jsonObject(with: Data(buffer: payload), options: .fragmentsAllowed)) != nil
