@@ -71,7 +71,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         router: router,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
         // Services shut down in reverse order, after the HTTP server: consumers, then pools, then the log.
-        services: [OnConcurrencyPool(service: log)] + pools
+        services: [OnConcurrencyPool(service: log), WorkerPools(pools: pools)]
             + queues.services.map { OnConcurrencyPool(service: $0) } as [any Service],
         onServerRunning: configuration.onServerRunning,
         logger: logger

@@ -201,7 +201,7 @@ private struct BodyCollector: ResponseBodyWriter {
     let collected: Collected
 
     mutating func write(_ buffer: ByteBuffer) async throws {
-        collected.buffer.withLock { $0.writeImmutableBuffer(buffer) }
+        collected.buffer.withLock { _ = $0.writeImmutableBuffer(buffer) }
     }
 
     consuming func finish(_ trailingHeaders: HTTPFields?) async throws {}

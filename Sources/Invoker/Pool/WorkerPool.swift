@@ -14,7 +14,7 @@ import Synchronization
 /// ```swift
 /// let execution = await pool.invoke(invocation, timeout: .seconds(3))
 /// ```
-final class WorkerPool: Service, Sendable {
+final class WorkerPool: Sendable {
     /// How often the pool samples its load, expires waits, and checks its busy workers, while anything needs it.
     static let tickInterval: Duration = .milliseconds(50)
     /// The least time a request waits for a worker before it is throttled (workers may need this long to start).

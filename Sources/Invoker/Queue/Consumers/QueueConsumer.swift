@@ -7,18 +7,19 @@ import ServiceLifecycle
 /// Up to ``Settings/concurrency`` batches run at once (the function's `scaling.max`): while messages are visible the
 /// consumer keeps that many invocations in flight, so the pool's demand, and with it the worker count, follows the
 /// backlog; with an empty queue it leases nothing and the pool scales down. An idle consumer waits at the store's
-/// ``Doorbell`` (and looks again at least every ``pollInterval``, for changes made by other processes).
+/// ``Doorbell``, which enqueues in this process and the ``VisibilityWatcher`` ring.
 ///
-/// On graceful shutdown it leases no more and returns once its batches are settled; list it after the worker pools in
-/// the service group, so that it shuts down before them.
+/// On graceful shutdown it leases no more and returns once its batches are settled; ``QueueConsumers`` runs every
+/// consumer, after the worker pools in the service group, so that they shut down before the pools.
 ///
 /// ```swift
 /// let consumer = QueueConsumer(definition: words, settings: .init(trigger: trigger, function: function), ...)
-/// let group = ServiceGroup(services: [log, pool, consumer], logger: logger)
+/// await consumer.run()
 /// ```
-final class QueueConsumer: Service, Sendable {
-    /// The longest an idle consumer waits before it looks at the database again.
-    static let pollInterval: Duration = .seconds(1)
+final class QueueConsumer: Sendable {
+    /// The longest an idle consumer waits at its doorbell before it looks at the queue again, in case a ring was
+    /// lost (the ``VisibilityWatcher`` rings due queues every second, so none should be).
+    static let idleWait: Duration = .seconds(30)
     /// How long a batch that the pool turned away (throttled) waits before it is delivered again.
     static let throttleDelay: Duration = .seconds(1)
 
@@ -60,7 +61,6 @@ final class QueueConsumer: Service, Sendable {
         await withTaskGroup(of: Void.self) { group in
             var unfinished = 0
             var storeFailures = 0
-            var idle = true
             while !Task.isShuttingDownGracefully && !Task.isCancelled {
                 // A finished batch is only counted out by `next()`: at most `concurrency` are ever in flight.
                 if unfinished >= settings.concurrency {
@@ -70,8 +70,7 @@ final class QueueConsumer: Service, Sendable {
                 }
                 let batch: [QueueMessage]
                 do {
-                    batch = try await nextBatch(idle: idle)
-                    idle = batch.isEmpty
+                    batch = try await nextBatch()
                     storeFailures = 0
                 } catch {
                     storeFailures += 1
@@ -87,17 +86,17 @@ final class QueueConsumer: Service, Sendable {
         }
     }
 
-    /// Leases the next batch: up to `batchSize` messages, waiting up to `batchWindow` to fill it. Returns an empty
-    /// batch after waiting for messages to arrive, when there were none. An `idle` consumer (its last look found
-    /// nothing) first reads whether a message is due, so that an idle queue costs reads, not write transactions.
-    private func nextBatch(idle: Bool) async throws -> [QueueMessage] {
+    /// Leases the next batch: up to `batchSize` messages, waiting up to `batchWindow` to fill it. When none is visible,
+    /// waits at the doorbell until a message may have arrived (an enqueue in this process, or the
+    /// ``VisibilityWatcher`` seeing one due) and returns an empty batch: an idle queue costs no database work.
+    private func nextBatch() async throws -> [QueueMessage] {
+        // The mark is taken before the lease, so a ring between the two is not missed.
         var mark = store.arrivals.mark(definition.name)
-        if idle, let wait = try await idleWait() {
-            await store.arrivals.wait(definition.name, after: mark, timeout: wait)
+        var batch = try await store.lease(from: definition.name, limit: settings.batchSize, policy: settings.policy)
+        guard !batch.isEmpty else {
+            await store.arrivals.wait(definition.name, after: mark, timeout: Self.idleWait)
             return []
         }
-        var batch = try await store.lease(from: definition.name, limit: settings.batchSize, policy: settings.policy)
-        guard !batch.isEmpty else { return [] }
         guard settings.batchWindow > .zero else { return batch }
         let deadline = ContinuousClock.now + settings.batchWindow
         while batch.count < settings.batchSize && !Task.isShuttingDownGracefully && !Task.isCancelled {
@@ -109,14 +108,6 @@ final class QueueConsumer: Service, Sendable {
             batch += try await store.lease(from: definition.name, limit: limit, policy: settings.policy)
         }
         return batch
-    }
-
-    /// How long to wait for messages, or nil when one is due now: until the next delayed message is due, at most
-    /// ``pollInterval``.
-    private func idleWait() async throws -> Duration? {
-        guard let next = try await store.nextVisibleTime(in: definition.name) else { return Self.pollInterval }
-        let due = Duration.milliseconds(next - EpochTime.nowMs())
-        return due > .zero ? min(due, Self.pollInterval) : nil
     }
 
     /// Runs one batch and settles its messages.

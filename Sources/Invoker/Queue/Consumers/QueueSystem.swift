@@ -7,14 +7,14 @@ import ServiceLifecycle
 /// ```swift
 /// let queues = try await QueueSystem(path: path, manifest: manifest, dispatcher: dispatcher, logger: logger)
 /// queues.routes.register(on: router)
-/// let services: [any Service] = [log] + pools + queues.services  // consumers shut down before the pools
+/// let services: [any Service] = [log, WorkerPools(pools: pools)] + queues.services  // consumers stop before pools
 /// ```
 struct QueueSystem: Sendable {
     /// Where the messages are.
     let store: any QueueStore
     /// Every queue the invoker serves.
     let definitions: [QueueDefinition]
-    /// The callback sender, then one consumer per queue: list them after the pools.
+    /// The callback sender, then the consumers (``QueueConsumers``): list them after the pools.
     let services: [any Service]
     /// Queues asynchronous invocations.
     let asyncInvocations: AsyncInvocations
@@ -32,7 +32,7 @@ struct QueueSystem: Sendable {
         let store = try SQLiteQueueStore(path: path, configuration: configuration)
         let callbacks = CallbackSender(logger: logger)
         var definitions: [QueueDefinition] = []
-        var consumers: [any Service] = []
+        var consumers: [QueueConsumer] = []
         for function in manifest.functions {
             var queues: [(QueueDefinition, QueueConsumer.Settings)] = []
             if let trigger = function.queue {
@@ -70,7 +70,9 @@ struct QueueSystem: Sendable {
         try await store.register(definitions)
         self.store = store
         self.definitions = definitions
-        self.services = [callbacks] + consumers
+        self.services = [
+            callbacks, QueueConsumers(watcher: VisibilityWatcher(store: store, logger: logger), consumers: consumers),
+        ]
         self.asyncInvocations = AsyncInvocations(store: store, logger: logger)
         self.logger = logger
     }

@@ -13,6 +13,10 @@ import Synchronization
 /// }
 /// ```
 final class Doorbell: Sendable {
+    /// The bell rung when a message's visibility moved later (a failure's retry, a release): the
+    /// ``VisibilityWatcher`` looks again. (No queue name holds a NUL, so it is nobody's queue.)
+    static let visibilityChanged = "\u{0}visibility"
+
     private struct State {
         var rings: [String: UInt64] = [:]
         var waiters: [String: [Int: CheckedContinuation<Void, Never>]] = [:]

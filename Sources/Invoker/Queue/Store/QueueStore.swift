@@ -43,8 +43,9 @@ protocol QueueStore: Sendable {
     /// Gives leased messages back without counting the receive (their invocation never ran), visible after `delay`.
     func release(_ receipts: [QueueReceipt], after delay: Duration) async throws
 
-    /// When the next message of `queue` becomes visible, in milliseconds since the Unix epoch; nil when it is empty.
-    func nextVisibleTime(in queue: String) async throws -> Int64?
+    /// For every queue that holds messages, when its next message becomes visible (now or earlier for one waiting;
+    /// a lease's end for a leased one), in milliseconds since the Unix epoch.
+    func nextVisibleTimes() async throws -> [String: Int64]
 
     /// Every registered or non-empty queue with its counts (a function's asynchronous queue once it holds messages).
     func statistics() async throws -> [QueueStatistics]

@@ -99,6 +99,7 @@ extension SQLiteQueueStore {
 
     func fail(_ failures: [QueueFailure], policy: RetryPolicy) async throws -> [QueueReceipt] {
         guard !failures.isEmpty else { return [] }
+        defer { arrivals.ring(Doorbell.visibilityChanged) }
         return try await write { db in
             let now = self.now()
             let retry = try db.cachedStatement(
@@ -131,6 +132,7 @@ extension SQLiteQueueStore {
 
     func release(_ receipts: [QueueReceipt], after delay: Duration) async throws {
         guard !receipts.isEmpty else { return }
+        defer { arrivals.ring(Doorbell.visibilityChanged) }
         try await write { db in
             let visibleAt = self.now() + delay.wholeMilliseconds
             let release = try db.cachedStatement(
@@ -146,9 +148,14 @@ extension SQLiteQueueStore {
         }
     }
 
-    func nextVisibleTime(in queue: String) async throws -> Int64? {
+    func nextVisibleTimes() async throws -> [String: Int64] {
         try await read { db in
-            try Int64.fetchOne(db, sql: "SELECT MIN(visible_at) FROM messages WHERE queue = ?", arguments: [queue])
+            var times: [String: Int64] = [:]
+            let rows = try Row.fetchCursor(db, sql: "SELECT queue, MIN(visible_at) FROM messages GROUP BY queue")
+            while let row = try rows.next() {
+                times[row[0]] = row[1]
+            }
+            return times
         }
     }
 
