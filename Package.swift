@@ -84,6 +84,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "LogWriterBenchmark",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The invocation log's sources, linked from Sources/Invoker: an executable cannot import another.
+            path: "Benchmarks/LogWriter",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "FixtureFunctions",
             dependencies: ["Runtime", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Fixtures",
