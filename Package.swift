@@ -86,6 +86,18 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .executableTarget(
+            name: "LogWriterBenchmark",
+            dependencies: [
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            // The invocation log's sources, linked from Sources/Invoker: an executable cannot import another.
+            path: "Benchmarks/LogWriter",
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
             name: "FixtureFunctions",
             dependencies: ["Runtime", .product(name: "NIOCore", package: "swift-nio")],
             path: "Tests/Fixtures",
@@ -112,6 +124,7 @@ let package = Package(
                 "Runtime",
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOEmbedded", package: "swift-nio"),
                 .product(name: "NIOFoundationCompat", package: "swift-nio"),
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ],

@@ -4,7 +4,7 @@
 Usage: python3 Benchmarks/run.py [--transports native,runtime-api] [--duration 5] [--repeat 1] [--workers 4]
                                  [--cold-trials 50] [--log-records 200000] [--connections 1,32,64] [--warmup 2]
 
-Builds `invoker`, `Functions` and `Baseline` in release mode into .build-release, then measures (progress goes to
+Builds `invoker`, `Functions`, `Baseline` and `LogWriterBenchmark` in release mode into .build-release, then measures (progress goes to
 stderr, the table to stdout). Load comes from `wrk` (Debian's `wrk` package), one thread: `wrk -t1 -cC -dDs
 --latency`. With `--repeat N` every wrk figure is the median of N runs, taken in N rounds (at least 3 for the
 logging comparison, see below).
@@ -30,8 +30,9 @@ Rows of the table:
   keep-alive connection to a warm invoker (Python's http.client): p50, p95 (Result column) and p99 of
   `--cold-trials` trials. It includes spawning the worker (with its own user id and limits when run as root), its
   start, its first connection and the invocation.
-- log writer: `invoker bench-log-writer` appends `--log-records` records of warm invocations to the invocation log's
-  real batched writer and times them until they are committed to a new SQLite file.
+- log writer: `LogWriterBenchmark` (Benchmarks/LogWriter, built from the invoker's own log sources) appends
+  `--log-records` records of warm invocations to the invocation log's real batched writer and times them until they
+  are committed to a new SQLite file.
 - logging on / off: warm `hello` at c=32 on the first transport, on two invokers started side by side, one with
   `--no-invocation-log`; the cost is how much lower the throughput is with the log on. Its target (5%) is within
   the noise of one run on a shared machine, so this takes the medians of at least 3 pairs of runs (more with
@@ -83,7 +84,7 @@ def main():
     arguments = parse_arguments()
     require_wrk()
     print("building invoker, Functions and Baseline (release)…", file=sys.stderr)
-    binaries = build("invoker", "Functions", "Baseline")
+    binaries = build("invoker", "Functions", "Baseline", "LogWriterBenchmark")
     rows = []
     with tempfile.TemporaryDirectory(prefix="invoker-bench-") as folder:
         rows += throughput(binaries, folder, arguments)
@@ -302,7 +303,7 @@ def log_writer(binaries, folder, arguments):
     """Records per second through the invocation log's batched writer."""
     progress(f"log writer: {arguments.log_records:,} records")
     output = subprocess.run(
-        [os.path.join(binaries, "invoker"), "bench-log-writer", "--records", str(arguments.log_records),
+        [os.path.join(binaries, "LogWriterBenchmark"), "--records", str(arguments.log_records),
          "--db", os.path.join(folder, "log-writer.sqlite")],
         check=True, capture_output=True, text=True).stdout
     rate = json.loads(output)["recordsPerSecond"]

@@ -8,7 +8,7 @@ struct InvokerCommand: AsyncParsableCommand {
         abstract: "A self-hosted serverless runtime for Swift functions.",
         subcommands: [
             Serve.self, Logs.self, Stats.self, Prune.self, InvokeCommand.self, FunctionsCommand.self,
-            QueueCommand.self, BenchLogWriter.self,
+            QueueCommand.self,
         ]
     )
 }

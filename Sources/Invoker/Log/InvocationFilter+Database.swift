@@ -7,7 +7,7 @@ extension InvocationFilter {
     /// on time alone walks the primary key newest first and stops at the limit.
     var request: QueryInterfaceRequest<InvocationRecord> {
         conditions.reduce(InvocationRecord.all()) { request, condition in request.filter(condition) }
-            .order(Column(InvocationRecord.CodingKeys.id).desc)
+            .order(InvocationRecord.Columns.id.desc)
     }
 
     /// The condition a row must meet to match the filter, for SQL written by hand: `1` (true) for an empty filter.
@@ -17,22 +17,22 @@ extension InvocationFilter {
 
     /// One condition per criterion that is set.
     private var conditions: [SQLExpression] {
-        typealias Columns = InvocationRecord.CodingKeys
+        typealias Columns = InvocationRecord.Columns
         var conditions: [SQLExpression] = []
         if let function {
-            conditions.append(Column(Columns.function) == function)
+            conditions.append(Columns.function == function)
         }
         if !statuses.isEmpty {
-            conditions.append(statuses.contains(Column(Columns.status)))
+            conditions.append(statuses.contains(Columns.status))
         }
         if let trigger {
-            conditions.append(Column(Columns.trigger) == trigger)
+            conditions.append(Columns.trigger == trigger)
         }
         if let since {
-            conditions.append(Column(Columns.startedAt) >= InvocationRecord.milliseconds(since))
+            conditions.append(Columns.startedAt >= InvocationRecord.milliseconds(since))
         }
         if let until {
-            conditions.append(Column(Columns.startedAt) < InvocationRecord.milliseconds(until))
+            conditions.append(Columns.startedAt < InvocationRecord.milliseconds(until))
         }
         return conditions
     }

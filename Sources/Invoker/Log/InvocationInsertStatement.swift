@@ -4,17 +4,20 @@ import GRDBSQLite
 /// Inserts invocation records through one prepared statement, for the writer's batches.
 ///
 /// Values are bound with SQLite's C API: building GRDB `StatementArguments` for twenty columns costs more per record
-/// than SQLite's insert itself, and the log is written at up to hundreds of thousands of records per second. The
+/// than SQLite's insert itself, and the log is written at up to hundreds of thousands of records per second. Each
+/// value is bound at its column's place in `InvocationRecord.Columns.allCases`, the order the SQL names them in. The
 /// statement is used only inside one of the writer's transactions and dropped with it.
 struct InvocationInsertStatement {
-    /// The SQL, naming the columns in the order of `InvocationRecord.CodingKeys.allCases`.
+    /// The SQL, naming the columns in the order of `InvocationRecord.Columns.allCases`.
     ///
     /// A record whose id is already in the table is ignored rather than failing the whole batch.
     static let sql = """
         INSERT OR IGNORE INTO \(InvocationRecord.databaseTableName) \
-        (\(InvocationRecord.CodingKeys.allCases.map(\.rawValue).joined(separator: ", "))) \
-        VALUES (\(Array(repeating: "?", count: InvocationRecord.CodingKeys.allCases.count).joined(separator: ", ")))
+        (\(Columns.allCases.map(\.name).joined(separator: ", "))) \
+        VALUES (\(Array(repeating: "?", count: Columns.allCases.count).joined(separator: ", ")))
         """
+
+    private typealias Columns = InvocationRecord.Columns
 
     /// The connection, inside a transaction.
     private let db: Database
@@ -32,26 +35,30 @@ struct InvocationInsertStatement {
         let handle = statement.sqliteStatement
         defer { sqlite3_reset(handle) }
         var binder = Binder(handle: handle)
-        binder.bind(record.id)
-        binder.bind(record.function)
-        binder.bind(record.trigger.rawValue)
-        binder.bind(InvocationRecord.milliseconds(record.startedAt))
-        binder.bind(InvocationRecord.milliseconds(record.endedAt))
-        binder.bind(record.durationMs)
-        binder.bind(record.initDurationMs)
-        binder.bind(record.waitMs)
-        binder.bind(Int64(record.cold ? 1 : 0))
-        binder.bind(record.status.rawValue)
-        binder.bind(record.httpStatus.map(Int64.init))
-        binder.bind(record.errorType)
-        binder.bind(record.errorMessage)
-        binder.bind(Int64(record.requestBytes))
-        binder.bind(Int64(record.responseBytes))
-        binder.bind(record.workerPid.map(Int64.init))
-        binder.bind(record.maxMemoryKB.map(Int64.init))
-        binder.bind(record.queueMessageId)
-        binder.bind(record.attempt.map(Int64.init))
-        binder.bind(record.log)
+        for column in Columns.allCases {
+            switch column {
+            case .id: binder.bind(record.id)
+            case .function: binder.bind(record.function)
+            case .trigger: binder.bind(record.trigger.rawValue)
+            case .startedAt: binder.bind(InvocationRecord.milliseconds(record.startedAt))
+            case .endedAt: binder.bind(InvocationRecord.milliseconds(record.endedAt))
+            case .durationMs: binder.bind(record.durationMs)
+            case .initDurationMs: binder.bind(record.initDurationMs)
+            case .waitMs: binder.bind(record.waitMs)
+            case .cold: binder.bind(Int64(record.cold ? 1 : 0))
+            case .status: binder.bind(record.status.rawValue)
+            case .httpStatus: binder.bind(record.httpStatus.map(Int64.init))
+            case .errorType: binder.bind(record.errorType)
+            case .errorMessage: binder.bind(record.errorMessage)
+            case .requestBytes: binder.bind(Int64(record.requestBytes))
+            case .responseBytes: binder.bind(Int64(record.responseBytes))
+            case .workerPid: binder.bind(record.workerPid.map(Int64.init))
+            case .maxMemoryKB: binder.bind(record.maxMemoryKB.map(Int64.init))
+            case .queueMessageId: binder.bind(record.queueMessageId)
+            case .attempt: binder.bind(record.attempt.map(Int64.init))
+            case .log: binder.bind(record.log)
+            }
+        }
         var code = binder.code
         if code == SQLITE_OK {
             code = sqlite3_step(handle)

@@ -21,12 +21,14 @@ extension InvocationLog {
             try Self.checkRetained(rows: count)
         }
         let table = InvocationRecord.databaseTableName
+        let startedAt = InvocationRecord.Columns.startedAt.name
+        let id = InvocationRecord.Columns.id.name
         var deleted = 0
         if let cutoff {
             deleted += try await deleteInChunks(
                 sql: """
                     DELETE FROM \(table) WHERE rowid IN \
-                    (SELECT rowid FROM \(table) WHERE started_at < ? ORDER BY started_at LIMIT ?)
+                    (SELECT rowid FROM \(table) WHERE \(startedAt) < ? ORDER BY \(startedAt) LIMIT ?)
                     """,
                 bound: InvocationRecord.milliseconds(cutoff)
             )
@@ -36,7 +38,7 @@ extension InvocationLog {
             let boundary = try await database.read { db in
                 try String.fetchOne(
                     db,
-                    sql: "SELECT id FROM \(table) ORDER BY id DESC LIMIT 1 OFFSET ?",
+                    sql: "SELECT \(id) FROM \(table) ORDER BY \(id) DESC LIMIT 1 OFFSET ?",
                     arguments: [count]
                 )
             }
@@ -44,7 +46,7 @@ extension InvocationLog {
                 deleted += try await deleteInChunks(
                     sql: """
                         DELETE FROM \(table) WHERE rowid IN \
-                        (SELECT rowid FROM \(table) WHERE id <= ? ORDER BY id LIMIT ?)
+                        (SELECT rowid FROM \(table) WHERE \(id) <= ? ORDER BY \(id) LIMIT ?)
                         """,
                     bound: boundary
                 )

@@ -1,55 +1,36 @@
 import Foundation
 import GRDB
 
-/// Reads and writes records as rows of the `invocations` table.
+/// Reads records from rows of the `invocations` table; ``InvocationInsertStatement`` writes them.
 ///
 /// Times are stored as integer milliseconds since 1970 (UTC): cheap to write at a high rate, exact to read back,
 /// and readable in `sqlite3` with `datetime(started_at / 1000.0, 'unixepoch', 'subsec')`.
-extension InvocationRecord: FetchableRecord, PersistableRecord {
+extension InvocationRecord: FetchableRecord, TableRecord {
     /// The table that holds the records.
     static let databaseTableName = "invocations"
 
     /// Decodes a row of the `invocations` table.
     init(row: Row) throws {
-        id = try row.decode(forColumn: CodingKeys.id.rawValue)
-        function = try row.decode(forColumn: CodingKeys.function.rawValue)
-        trigger = try row.decode(forColumn: CodingKeys.trigger.rawValue)
-        startedAt = Self.date(milliseconds: try row.decode(forColumn: CodingKeys.startedAt.rawValue))
-        endedAt = Self.date(milliseconds: try row.decode(forColumn: CodingKeys.endedAt.rawValue))
-        durationMs = try row.decode(forColumn: CodingKeys.durationMs.rawValue)
-        initDurationMs = try row.decode(forColumn: CodingKeys.initDurationMs.rawValue)
-        waitMs = try row.decode(forColumn: CodingKeys.waitMs.rawValue)
-        cold = try row.decode(forColumn: CodingKeys.cold.rawValue)
-        status = try row.decode(forColumn: CodingKeys.status.rawValue)
-        httpStatus = try row.decode(forColumn: CodingKeys.httpStatus.rawValue)
-        errorType = try row.decode(forColumn: CodingKeys.errorType.rawValue)
-        errorMessage = try row.decode(forColumn: CodingKeys.errorMessage.rawValue)
-        requestBytes = try row.decode(forColumn: CodingKeys.requestBytes.rawValue)
-        responseBytes = try row.decode(forColumn: CodingKeys.responseBytes.rawValue)
-        workerPid = try row.decode(forColumn: CodingKeys.workerPid.rawValue)
-        maxMemoryKB = try row.decode(forColumn: CodingKeys.maxMemoryKB.rawValue)
-        queueMessageId = try row.decode(forColumn: CodingKeys.queueMessageId.rawValue)
-        attempt = try row.decode(forColumn: CodingKeys.attempt.rawValue)
-        log = try row.decode(forColumn: CodingKeys.log.rawValue)
-    }
-
-    /// Encodes the record as a row of the `invocations` table.
-    func encode(to container: inout PersistenceContainer) {
-        for (key, value) in zip(CodingKeys.allCases, databaseValues) {
-            container[key.rawValue] = value
-        }
-    }
-
-    /// The column values, in the order of `CodingKeys.allCases`.
-    private var databaseValues: [DatabaseValue] {
-        [
-            id.databaseValue, function.databaseValue, trigger.databaseValue,
-            Self.milliseconds(startedAt).databaseValue, Self.milliseconds(endedAt).databaseValue,
-            durationMs.databaseValue, initDurationMs.databaseValue, waitMs.databaseValue, cold.databaseValue,
-            status.databaseValue, httpStatus.databaseValue, errorType.databaseValue, errorMessage.databaseValue,
-            requestBytes.databaseValue, responseBytes.databaseValue, workerPid.databaseValue,
-            maxMemoryKB.databaseValue, queueMessageId.databaseValue, attempt.databaseValue, log.databaseValue,
-        ]
+        id = try row.decode(forColumn: Columns.id)
+        function = try row.decode(forColumn: Columns.function)
+        trigger = try row.decode(forColumn: Columns.trigger)
+        startedAt = Self.date(milliseconds: try row.decode(forColumn: Columns.startedAt))
+        endedAt = Self.date(milliseconds: try row.decode(forColumn: Columns.endedAt))
+        durationMs = try row.decode(forColumn: Columns.durationMs)
+        initDurationMs = try row.decode(forColumn: Columns.initDurationMs)
+        waitMs = try row.decode(forColumn: Columns.waitMs)
+        cold = try row.decode(forColumn: Columns.cold)
+        status = try row.decode(forColumn: Columns.status)
+        httpStatus = try row.decode(forColumn: Columns.httpStatus)
+        errorType = try row.decode(forColumn: Columns.errorType)
+        errorMessage = try row.decode(forColumn: Columns.errorMessage)
+        requestBytes = try row.decode(forColumn: Columns.requestBytes)
+        responseBytes = try row.decode(forColumn: Columns.responseBytes)
+        workerPid = try row.decode(forColumn: Columns.workerPid)
+        maxMemoryKB = try row.decode(forColumn: Columns.maxMemoryKB)
+        queueMessageId = try row.decode(forColumn: Columns.queueMessageId)
+        attempt = try row.decode(forColumn: Columns.attempt)
+        log = try row.decode(forColumn: Columns.log)
     }
 
     /// The integer milliseconds since 1970 that a date is stored as.

@@ -2,7 +2,7 @@ import Foundation
 
 /// One invocation as the invocation log keeps it: a row of the `invocations` table.
 ///
-/// The coding keys are the snake_case column names, so the same names appear in the database, in
+/// The coding keys are the snake_case column names (``Columns``), so the same names appear in the database, in
 /// `invoker logs --json` and in any other JSON rendering of a record. Times are kept to the millisecond.
 ///
 /// ```swift
@@ -56,27 +56,6 @@ struct InvocationRecord: Codable, Sendable, Equatable {
     /// The worker's captured stdout and stderr during the invocation, already bounded by the caller.
     var log: String? = nil
 
-    /// The record's snake_case names, in table order.
-    enum CodingKeys: String, CodingKey, CaseIterable {
-        case id
-        case function
-        case trigger
-        case startedAt = "started_at"
-        case endedAt = "ended_at"
-        case durationMs = "duration_ms"
-        case initDurationMs = "init_duration_ms"
-        case waitMs = "wait_ms"
-        case cold
-        case status
-        case httpStatus = "http_status"
-        case errorType = "error_type"
-        case errorMessage = "error_message"
-        case requestBytes = "request_bytes"
-        case responseBytes = "response_bytes"
-        case workerPid = "worker_pid"
-        case maxMemoryKB = "max_memory_kb"
-        case queueMessageId = "queue_message_id"
-        case attempt
-        case log
-    }
+    /// The record's snake_case names: the columns of its table.
+    typealias CodingKeys = Columns
 }

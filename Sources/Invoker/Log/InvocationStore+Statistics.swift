@@ -14,13 +14,14 @@ extension InvocationStore {
     /// }
     /// ```
     func statistics(filter: InvocationFilter = InvocationFilter()) async throws -> [InvocationStatistics] {
+        typealias Columns = InvocationRecord.Columns
         let request = SQLRequest<Row>(
             literal: """
                 WITH matching AS (
-                    SELECT function, status, cold,
-                        CASE WHEN status <> 'throttled' THEN duration_ms END AS ran_ms,
-                        CASE WHEN status <> 'throttled' THEN wait_ms END AS waited_ms,
-                        CASE WHEN cold THEN init_duration_ms END AS init_ms
+                    SELECT \(Columns.function) AS function, \(Columns.status) AS status, \(Columns.cold) AS cold,
+                        CASE WHEN \(Columns.status) <> 'throttled' THEN \(Columns.durationMs) END AS ran_ms,
+                        CASE WHEN \(Columns.status) <> 'throttled' THEN \(Columns.waitMs) END AS waited_ms,
+                        CASE WHEN \(Columns.cold) THEN \(Columns.initDurationMs) END AS init_ms
                     FROM \(InvocationRecord.self)
                     WHERE \(filter.condition)
                 ),

@@ -65,7 +65,7 @@ struct InvocationStore: Sendable {
         try await database.read { db in
             var request = filter.request
             if let cursor {
-                request = request.filter(Column(InvocationRecord.CodingKeys.id) < cursor)
+                request = request.filter(InvocationRecord.Columns.id < cursor)
             }
             return try request.limit(limit).fetchAll(db)
         }
@@ -86,7 +86,7 @@ struct InvocationStore: Sendable {
         }
         let (records, count) = try await database.read { db in
             // Ids hold only hex digits and dashes, all below "~": the range is exactly the ids with this prefix.
-            let id = Column(InvocationRecord.CodingKeys.id)
+            let id = InvocationRecord.Columns.id
             let matches = InvocationRecord.filter(id >= prefix && id < prefix + "~")
             let records = try matches.limit(2).fetchAll(db)
             return (records, records.count < 2 ? records.count : try matches.fetchCount(db))

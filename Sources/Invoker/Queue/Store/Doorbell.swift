@@ -42,11 +42,6 @@ final class Doorbell: Sendable {
         for continuation in waiters.values { continuation.resume() }
     }
 
-    /// Whether anyone waits for `queue`'s bell now.
-    func hasWaiters(_ queue: String) -> Bool {
-        state.withLock { !($0.waiters[queue]?.isEmpty ?? true) }
-    }
-
     /// Returns once `queue`'s bell rang after `mark` was taken, `timeout` passed, the task is cancelled, or graceful
     /// shutdown begins, whichever comes first.
     func wait(_ queue: String, after mark: UInt64, timeout: Duration) async {

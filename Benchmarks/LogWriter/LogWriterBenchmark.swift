@@ -3,23 +3,24 @@ import Foundation
 import GRDB
 import Logging
 
-/// `invoker bench-log-writer`: measures how many invocation records per second the invocation log's batched writer
-/// commits, and prints the figure as JSON. Hidden from the help; `Benchmarks/run.py` calls it.
+/// `LogWriterBenchmark`: measures how many invocation records per second the invocation log's batched writer commits,
+/// and prints the figure as JSON. `Benchmarks/run.py` calls it.
 ///
-/// The records are made beforehand, like those of warm `hello` invocations over HTTP; the clock runs from the first
-/// `append` until ``InvocationLog/flush()`` returns, so it covers appending, batching and committing to SQLite, with
-/// the same configuration as `invoker serve` except a buffer large enough to hold every record at once.
+/// It compiles the invoker's own log sources (the other files of this folder are links to them), so it measures the
+/// shipped writer without being part of the shipped `invoker`. The records are made beforehand, like those of warm
+/// `hello` invocations over HTTP; the clock runs from the first `append` until ``InvocationLog/flush()`` returns, so it
+/// covers appending, batching and committing to SQLite, with the same configuration as `invoker serve` except a
+/// buffer large enough to hold every record at once.
 ///
 /// ```
-/// $ invoker bench-log-writer --records 200000 --db /tmp/bench.sqlite
+/// $ LogWriterBenchmark --records 200000 --db /tmp/bench.sqlite
 /// {"records":200000,"recordsPerSecond":126510,"seconds":1.581}
 /// ```
-struct BenchLogWriter: AsyncParsableCommand {
-    /// The command's name and help; not shown in `invoker --help`.
+@main
+struct LogWriterBenchmark: AsyncParsableCommand {
+    /// The command's name and help.
     static let configuration = CommandConfiguration(
-        commandName: "bench-log-writer",
-        abstract: "Measure the invocation log writer's records per second (a benchmark).",
-        shouldDisplay: false
+        abstract: "Measure the invocation log writer's records per second."
     )
 
     /// How many records to write.
@@ -75,7 +76,8 @@ struct BenchLogWriter: AsyncParsableCommand {
                 message: "appended \(records) records but the log holds \(stored) (\(log.droppedRecords) dropped)"
             )
         }
-        return (stored, elapsed.seconds)
+        let (seconds, attoseconds) = elapsed.components
+        return (stored, Double(seconds) + Double(attoseconds) / 1e18)
     }
 
     /// `count` records of successful warm `hello` invocations over HTTP, a tenth of a millisecond apart.

@@ -1,0 +1,1 @@
+../../Sources/Invoker/Log/InvocationLog.swift
