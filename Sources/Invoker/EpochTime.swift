@@ -10,6 +10,16 @@ enum EpochTime {
         Int64((Date().timeIntervalSince1970 * 1000).rounded(.down))
     }
 
+    /// `date` in whole milliseconds since the Unix epoch (rounded), as records store it.
+    static func ms(_ date: Date) -> Int64 {
+        Int64((date.timeIntervalSince1970 * 1000).rounded())
+    }
+
+    /// The date `epochMs` milliseconds after the Unix epoch.
+    static func date(epochMs: Int64) -> Date {
+        Date(timeIntervalSince1970: Double(epochMs) / 1000)
+    }
+
     /// The UTC time `epochMs` milliseconds after the Unix epoch, as Lambda's `requestContext.time` writes it:
     /// `21/Nov/2026:08:12:00 +0000`.
     static func clf(epochMs: Int64) -> String {

@@ -15,7 +15,7 @@ struct InvocationLogPerformanceTests {
     func millionRows() async throws {
         try await InvocationFixtures.withDatabasePath { path in
             let log = try InvocationLog(path: path, logger: InvocationFixtures.quietLogger)
-            let now = InvocationRecord.milliseconds(Date())
+            let now = EpochTime.ms(Date())
             let filled = ContinuousClock.now
             try await Self.fill(log, endingAt: now)
             print("filled 1,000,000 records in \(ContinuousClock.now - filled)")

@@ -407,7 +407,7 @@ enum InvocationFixtures {
             function: function,
             trigger: trigger,
             startedAt: startedAt,
-            endedAt: date(milliseconds: InvocationRecord.milliseconds(startedAt) + 4),
+            endedAt: date(milliseconds: EpochTime.ms(startedAt) + 4),
             durationMs: 3.75,
             waitMs: 0.25,
             cold: false,

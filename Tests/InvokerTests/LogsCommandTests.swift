@@ -99,7 +99,7 @@ struct LogsCommandTests {
                 let text = try decoder.singleValueContainer().decode(String.self)
                 let date = try Date(text, strategy: Date.ISO8601FormatStyle(includingFractionalSeconds: true))
                 // Times are kept to the millisecond: compare them as the log reads them back.
-                return InvocationFixtures.date(milliseconds: InvocationRecord.milliseconds(date))
+                return InvocationFixtures.date(milliseconds: EpochTime.ms(date))
             }
             let decoded = try lines.map { try decoder.decode(InvocationRecord.self, from: Data($0.utf8)) }
             #expect(decoded == records)

@@ -30,7 +30,7 @@ struct QueueFormatter {
     func table(_ messages: [DeadLetter]) -> String {
         let rows = messages.map { message in
             [
-                message.id, invocations.time(Date(milliseconds: message.failedAt)), "\(message.receiveCount)",
+                message.id, invocations.time(EpochTime.date(epochMs: message.failedAt)), "\(message.receiveCount)",
                 Self.shorten(message.lastError, to: 60), Self.shorten(message.body.eventText, to: 40),
             ]
         }
@@ -57,8 +57,8 @@ struct QueueFormatter {
             body: message.body.eventText,
             bodyEncoding: message.body.isBinary ? "base64" : nil,
             attributes: message.attributes,
-            sentAt: Date(milliseconds: message.sentAt),
-            failedAt: Date(milliseconds: message.failedAt),
+            sentAt: EpochTime.date(epochMs: message.sentAt),
+            failedAt: EpochTime.date(epochMs: message.failedAt),
             receiveCount: message.receiveCount,
             lastError: message.lastError
         )

@@ -29,10 +29,10 @@ extension InvocationFilter {
             conditions.append(Columns.trigger == trigger)
         }
         if let since {
-            conditions.append(Columns.startedAt >= InvocationRecord.milliseconds(since))
+            conditions.append(Columns.startedAt >= EpochTime.ms(since))
         }
         if let until {
-            conditions.append(Columns.startedAt < InvocationRecord.milliseconds(until))
+            conditions.append(Columns.startedAt < EpochTime.ms(until))
         }
         return conditions
     }

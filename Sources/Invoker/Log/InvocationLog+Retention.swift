@@ -30,7 +30,7 @@ extension InvocationLog {
                     DELETE FROM \(table) WHERE rowid IN \
                     (SELECT rowid FROM \(table) WHERE \(startedAt) < ? ORDER BY \(startedAt) LIMIT ?)
                     """,
-                bound: InvocationRecord.milliseconds(cutoff)
+                bound: EpochTime.ms(cutoff)
             )
         }
         if let count {

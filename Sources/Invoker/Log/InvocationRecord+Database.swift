@@ -14,8 +14,8 @@ extension InvocationRecord: FetchableRecord, TableRecord {
         id = try row.decode(forColumn: Columns.id)
         function = try row.decode(forColumn: Columns.function)
         trigger = try row.decode(forColumn: Columns.trigger)
-        startedAt = Self.date(milliseconds: try row.decode(forColumn: Columns.startedAt))
-        endedAt = Self.date(milliseconds: try row.decode(forColumn: Columns.endedAt))
+        startedAt = EpochTime.date(epochMs: try row.decode(forColumn: Columns.startedAt))
+        endedAt = EpochTime.date(epochMs: try row.decode(forColumn: Columns.endedAt))
         durationMs = try row.decode(forColumn: Columns.durationMs)
         initDurationMs = try row.decode(forColumn: Columns.initDurationMs)
         waitMs = try row.decode(forColumn: Columns.waitMs)
@@ -31,16 +31,6 @@ extension InvocationRecord: FetchableRecord, TableRecord {
         queueMessageId = try row.decode(forColumn: Columns.queueMessageId)
         attempt = try row.decode(forColumn: Columns.attempt)
         log = try row.decode(forColumn: Columns.log)
-    }
-
-    /// The integer milliseconds since 1970 that a date is stored as.
-    static func milliseconds(_ date: Date) -> Int64 {
-        Int64((date.timeIntervalSince1970 * 1000).rounded())
-    }
-
-    /// The date stored as integer milliseconds since 1970.
-    private static func date(milliseconds: Int64) -> Date {
-        Date(timeIntervalSince1970: Double(milliseconds) / 1000)
     }
 }
 

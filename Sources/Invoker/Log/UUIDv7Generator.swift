@@ -19,7 +19,7 @@ final class UUIDv7Generator: Sendable {
     private let now: @Sendable () -> UInt64
 
     /// Creates a generator that reads the time from `now`, in Unix milliseconds (the system clock by default).
-    init(now: @escaping @Sendable () -> UInt64 = { UInt64(Date().timeIntervalSince1970 * 1000) }) {
+    init(now: @escaping @Sendable () -> UInt64 = { UInt64(EpochTime.nowMs()) }) {
         self.now = now
     }
 

@@ -1,1 +1,0 @@
-../../Sources/Invoker/Log/LogKey+InvocationLog.swift
