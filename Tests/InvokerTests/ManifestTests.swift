@@ -121,6 +121,17 @@ struct ManifestTests {
         #expect(manifest["b"]?.routes.first == .init(path: "/users/{id}", methods: ["DELETE"]))
     }
 
+    @Test("5,000 routes side by side are read and checked in well under a second")
+    func manyRoutes() throws {
+        let routes = (0..<2_500).map { #"{"path": "/r\#($0)"}, {"path": "/r\#($0)/{id}", "methods": ["GET"]}"# }
+        let json = #"{"functions": {"f": {"http": ["# + routes.joined(separator: ", ") + "]}}}"
+        let clock = ContinuousClock()
+        var manifest: Manifest?
+        let elapsed = try clock.measure { manifest = try parse(json) }
+        #expect(manifest?.functions.first?.routes.count == 5_000)
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+    }
+
     @Test(
         "limits.openFiles may not exceed the invoker's hard limit on open files",
         .enabled(if: (FunctionDefinition.Limits.openFilesHardLimit() ?? .max) < 1_048_576)
