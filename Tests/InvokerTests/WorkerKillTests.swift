@@ -70,7 +70,7 @@ struct WorkerKillTests {
 
     private static func busyWorkers(_ client: some TestClientProtocol) async throws -> Int {
         let response = try await client.execute(uri: "/system/functions", method: .get)
-        let status = try JSONDecoder().decode([SystemRoutes.FunctionStatus].self, from: response.body ?? ByteBuffer())
+        let status = try JSONDecoder().decode([SystemRoutes.FunctionStatus].self, from: response.body)
         return status.first?.workers.busy ?? 0
     }
 }
