@@ -191,6 +191,15 @@ struct HTTPTriggerTests {
                 #expect(variables["AWS_LAMBDA_RUNTIME_API"]?.hasPrefix("127.0.0.1:") == true)
             }
             #expect(variables["AWS_REGION"] != nil && variables["TZ"] != nil && variables["LAMBDA_TASK_ROOT"] != nil)
+            // Lambda's form: the day the worker started, the version and 32 hexadecimal digits.
+            let stream = try #require(variables["AWS_LAMBDA_LOG_STREAM_NAME"])
+            #expect(stream.wholeMatch(of: /\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}/) != nil, "\(stream)")
+            // Every variable the manifest may not set is one the worker gets (the other transport's aside), and the
+            // worker gets nothing else but the manifest's variables and PATH, LANG and TZ.
+            let connection: WorkerVariable = EveryTransport.current == .native ? .runtimeAPI : .runtimeDescriptor
+            let reserved = WorkerVariable.reservedNames.subtracting([connection.rawValue])
+            #expect(reserved.subtracting(variables.keys).isEmpty)
+            #expect(Set(variables.keys).subtracting(reserved).subtracting(["GREETING", "PATH", "LANG", "TZ"]).isEmpty)
         }
     }
 

@@ -106,10 +106,54 @@ struct ManifestTests {
         #expect(queue.message.contains("already consumed by function \"a\""))
     }
 
+    @Test("routes the router can hold side by side are accepted")
+    func compatibleRoutes() throws {
+        let manifest = try parse(
+            """
+            {"functions": {
+              "a": {"http": [{"path": "/users/{id}", "methods": ["GET"]}, {"path": "/users/me"},
+                             {"path": "/files/{path+}", "methods": ["GET"]}, {"path": "/"}]},
+              "b": {"http": [{"path": "/users/{id}", "methods": ["delete"]}, {"path": "/users/{id}/posts"},
+                             {"path": "/files/{key+}", "methods": ["PUT"]}, {"path": "/{page}"}]}
+            }}
+            """
+        )
+        #expect(manifest["b"]?.routes.first == .init(path: "/users/{id}", methods: ["DELETE"]))
+    }
+
+    @Test("5,000 routes side by side are read and checked in well under a second")
+    func manyRoutes() throws {
+        let routes = (0..<2_500).map { #"{"path": "/r\#($0)"}, {"path": "/r\#($0)/{id}", "methods": ["GET"]}"# }
+        let json = #"{"functions": {"f": {"http": ["# + routes.joined(separator: ", ") + "]}}}"
+        let clock = ContinuousClock()
+        var manifest: Manifest?
+        let elapsed = try clock.measure { manifest = try parse(json) }
+        #expect(manifest?.functions.first?.routes.count == 5_000)
+        #expect(elapsed < .seconds(1), "\(elapsed)")
+    }
+
+    @Test(
+        "limits.openFiles may not exceed the invoker's hard limit on open files",
+        .enabled(if: (FunctionDefinition.Limits.openFilesHardLimit() ?? .max) < 1_048_576)
+    )
+    func openFilesLimit() throws {
+        let hardLimit = try #require(FunctionDefinition.Limits.openFilesHardLimit())
+        let error = try #require(
+            manifestError(#"{"functions": {"f": {"limits": {"openFiles": \#(hardLimit + 1)}}}}"#)
+        )
+        #expect(error.function == "f" && error.field == "limits.openFiles")
+        #expect(
+            error.message
+                == "must not exceed the invoker's hard limit on open files (RLIMIT_NOFILE \(hardLimit)), got \(hardLimit + 1)"
+        )
+        #expect(manifestError(#"{"functions": {"f": {"limits": {"openFiles": \#(hardLimit)}}}}"#) == nil)
+    }
+
     @Test("problems with the whole file name the file")
     func fileProblems() throws {
-        let syntax = try #require(manifestError(#"{"functions": {"a": }"#))
+        let syntax = try #require(manifestError(#"{"functions": {"a": {}}} x"#))
         #expect(syntax.description.hasPrefix("functions.json: is not valid JSON"))
+        #expect(syntax.message.hasSuffix("(line 1, column 26)"))
         #expect(manifestError(#"{"function": {}}"#)?.message.contains("did you mean \"functions\"") == true)
         #expect(manifestError(#"{"functions": {}}"#)?.message == "defines no function")
         #expect(manifestError(#"{"functions": {"bad name": {}}}"#)?.function == "bad name")

@@ -110,6 +110,38 @@ struct NativeConnectionTests {
         }
     }
 
+    @Test("a reset connection is not the worker's answer: only a worker that outlives it fails its invocation")
+    func connectionReset() async throws {
+        let events = Mutex<[String]>([])
+        let connection = try await NativeConnection.open(on: MultiThreadedEventLoopGroup.singleton.next()) { event in
+            events.withLock { $0.append("\(event)") }
+        }
+        let descriptor = try #require(connection.workerDescriptor)
+        var ready = ByteBuffer()
+        NativeFrameEncoder().encode(data: .ready, out: &ready)
+        let written = ready.withUnsafeReadableBytes { write(descriptor, $0.baseAddress, $0.count) }
+        #expect(written == ready.readableBytes)
+        #expect(await eventually { events.withLock { $0 } == ["ready"] })
+        let started = ContinuousClock.now
+        let reply = Task { try await connection.invoke(Self.invocation("reset"), timeout: .seconds(30)) }
+        // Once the invocation waits unread in the worker's end, closing that end resets the connection.
+        #expect(
+            await eventually {
+                var byte: UInt8 = 0
+                return recv(descriptor, &byte, 1, CInt(MSG_PEEK | MSG_DONTWAIT)) == 1
+            }
+        )
+        close(descriptor)
+        guard case .error(let error) = try await reply.value else {
+            Issue.record("expected an error")
+            return
+        }
+        #expect(error.type == "Runtime.ConnectionLost", "\(error)")
+        #expect(ContinuousClock.now - started >= .seconds(2))
+        #expect(events.withLock { $0 }.contains("unusable"))
+        connection.close(exit: .exited(0))
+    }
+
     @Test("a worker that exits fails its invocation in flight, and later ones at once")
     func workerExits() async throws {
         try await Self.withWorker { connection, _, frames, worker in

@@ -248,6 +248,14 @@ struct QueueTriggerTests {
                 headers: [callback: "ftp://example.com/x"]
             )
             expectError(badCallback, .badRequest, "InvalidMessage", "X-Callback-Url must be an absolute http")
+            for url in ["http://127.0.0.1:99999/done", "http://127.0.0.1:0/done"] {
+                let badPort = try await client.execute(
+                    uri: "/async-function/echo",
+                    method: .post,
+                    headers: [callback: url]
+                )
+                expectError(badPort, .badRequest, "InvalidMessage", "X-Callback-Url")
+            }
             let tooLarge = try await client.execute(
                 uri: "/2015-03-31/functions/echo/invocations",
                 method: .post,

@@ -2,6 +2,9 @@ extension FunctionDefinition.HTTPRoute {
     /// The methods a route may name; `ANY` (or `*`) accepts all of them.
     static let knownMethods: Set<String> = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"]
 
+    /// The names that accept every method.
+    static let anyMethod: Set<String> = ["ANY", "*"]
+
     /// Paths the invoker serves itself; a manifest route may not live under them.
     static let reservedPrefixes = [
         "/function", "/system", "/2015-03-31", "/2018-06-01", "/queue", "/async-function", "/metrics", "/healthz",
@@ -15,24 +18,42 @@ extension FunctionDefinition.HTTPRoute {
             throw object.error("path", "is missing; a route needs a path such as \"/hello\"")
         }
         self.path = try Self.validate(path: path, object)
-        guard let methods = try object.strings("methods"), !methods.contains(where: { ["ANY", "*"].contains($0) })
-        else {
+        guard let methods = try object.strings("methods") else {
             self.methods = nil
             return
         }
         guard !methods.isEmpty else {
             throw object.error("methods", "must not be empty; leave it out to accept every method")
         }
-        self.methods = try methods.enumerated().map { index, method in
+        var seen: [String: Int] = [:]
+        for (index, method) in methods.enumerated() {
             let upper = method.uppercased()
-            guard Self.knownMethods.contains(upper) else {
+            guard Self.knownMethods.contains(upper) || Self.anyMethod.contains(upper) else {
                 throw object.error(
                     "methods[\(index)]",
-                    "\"\(method)\" is not an HTTP method; use \(Self.knownMethods.sorted().joined(separator: ", "))"
-                        + " or ANY"
+                    "\(method.debugDescription) is not an HTTP method; use"
+                        + " \(Self.knownMethods.sorted().joined(separator: ", ")) or ANY"
                 )
             }
-            return upper
+            if let earlier = seen[upper] {
+                throw object.error(
+                    "methods[\(index)]",
+                    "\(method.debugDescription) is listed twice (methods[\(earlier)] is"
+                        + " \(methods[earlier].debugDescription)); methods are not case-sensitive"
+                )
+            }
+            seen[upper] = index
+        }
+        if let index = methods.firstIndex(where: { Self.anyMethod.contains($0.uppercased()) }) {
+            guard methods.count == 1 else {
+                throw object.error(
+                    "methods[\(index)]",
+                    "\(methods[index].debugDescription) accepts every method, so it must be the only one listed"
+                )
+            }
+            self.methods = nil
+        } else {
+            self.methods = methods.map { $0.uppercased() }
         }
     }
 
@@ -44,18 +65,14 @@ extension FunctionDefinition.HTTPRoute {
         }
     }
 
-    /// Whether both routes match the same requests for some method.
-    func conflicts(with other: Self) -> Bool {
-        guard shape == other.shape else { return false }
-        guard let methods, let otherMethods = other.methods else { return true }
-        return !Set(methods).isDisjoint(with: otherMethods)
-    }
-
     private static func validate(path: String, _ object: ManifestObject) throws -> String {
         func fail(_ reason: String) -> ManifestError {
             object.error("path", "\"\(path)\" \(reason)")
         }
         guard path.hasPrefix("/") else { throw fail("must start with \"/\"") }
+        guard !path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw object.error("path", "\(path.debugDescription) must not contain control characters such as NUL")
+        }
         guard !path.contains(where: { $0 == "?" || $0 == "#" || $0 == " " }) else {
             throw fail("must be a path only, without a query, fragment or spaces")
         }
@@ -69,6 +86,13 @@ extension FunctionDefinition.HTTPRoute {
             guard segment.hasPrefix("{") || segment.hasSuffix("}") else {
                 guard !segment.contains(where: { $0 == "{" || $0 == "}" }) else {
                     throw fail("has a parameter that is not a whole segment: \"\(segment)\"")
+                }
+                // The router reads these as wildcards and `:name` parameters; the manifest's only patterns are
+                // `{name}` and `{name+}`.
+                guard !segment.contains("*"), !segment.hasPrefix(":") else {
+                    throw fail(
+                        "has a segment \"\(segment)\" that the router would read as a pattern; use {name} or a final {name+}"
+                    )
                 }
                 continue
             }

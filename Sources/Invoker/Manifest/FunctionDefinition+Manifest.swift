@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 extension FunctionDefinition {
     /// The fields a function may have in the manifest.
     static let fields = [
@@ -7,27 +11,20 @@ extension FunctionDefinition {
         "limits", "transport",
     ]
 
-    /// Environment variables the invoker sets itself; a manifest may not override them.
-    static let reservedEnvironment: Set<String> = [
-        "AWS_LAMBDA_RUNTIME_API", "INVOKER_RUNTIME_FD", "_HANDLER", "AWS_LAMBDA_FUNCTION_NAME",
-        "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
-        "AWS_LAMBDA_FUNCTION_VERSION", "AWS_LAMBDA_LOG_STREAM_NAME", "AWS_REGION", "LAMBDA_TASK_ROOT",
-    ]
-
     /// Reads and validates one function; relative paths are resolved against `directory`.
     init(_ object: ManifestObject, name: String, directory: String) throws {
         try object.rejectUnknownKeys(Self.fields)
         self.name = name
-        self.command = try object.strings("command")
-        if let command, command.first?.isEmpty ?? true {
-            throw object.error("command", "must name an executable as its first element")
-        }
+        self.workingDirectory = try Self.directory(object, base: directory)
+        self.command = try Self.command(object, directory: workingDirectory ?? directory)
         let handler = try object.string("handler")
         if handler?.isEmpty == true {
             throw object.error("handler", "must not be empty")
         }
+        if let handler, handler.contains("\0") {
+            throw object.error("handler", "\(handler.debugDescription) must not contain a NUL character")
+        }
         self.handler = handler ?? name
-        self.workingDirectory = try Self.directory(object, base: directory)
         self.routes = try (object.objects("http") ?? []).map(HTTPRoute.init)
         self.timeout = try object.seconds("timeout", in: 0.001...900) ?? Self.defaultTimeout
         self.memoryMB = try object.integer("memory", in: 16...1_048_576) ?? Self.defaultMemoryMB
@@ -43,6 +40,27 @@ extension FunctionDefinition {
                     + " delivered twice while it is still being processed"
             )
         }
+    }
+
+    /// The `command`, checked now so that a worker can start: its executable exists and is an executable file, and
+    /// no argument holds a NUL (which no process can receive).
+    private static func command(_ object: ManifestObject, directory: String) throws -> [String]? {
+        guard let command = try object.strings("command") else { return nil }
+        guard let executable = command.first, !executable.isEmpty else {
+            throw object.error("command", "must name an executable as its first element")
+        }
+        if let index = command.firstIndex(where: { $0.contains("\0") }) {
+            throw object.error(
+                "command[\(index)]",
+                "\(command[index].debugDescription) must not contain a NUL character"
+            )
+        }
+        do {
+            _ = try WorkerLaunch.resolve(executable, in: directory)
+        } catch let error as InvokerError {
+            throw object.error("command[0]", error.message)
+        }
+        return command
     }
 
     private static func transport(_ object: ManifestObject, default: Transport) throws -> Transport {
@@ -75,11 +93,14 @@ extension FunctionDefinition {
             guard isName else {
                 throw environment.error(key, "is not a valid environment variable name")
             }
-            guard !reservedEnvironment.contains(key) else {
+            guard !WorkerVariable.reservedNames.contains(key) else {
                 throw environment.error(key, "is set by the invoker and cannot be overridden")
             }
             guard case .string(let string) = value else {
                 throw environment.error(key, "must be a string, got \(value.description)")
+            }
+            guard !string.contains("\0") else {
+                throw environment.error(key, "\(string.debugDescription) must not contain a NUL character")
             }
             result[key] = string
         }
@@ -109,8 +130,29 @@ extension FunctionDefinition.Limits {
         self.init()
         self.processes = try object.integer("processes", in: 16...100_000) ?? processes
         self.openFiles = try object.integer("openFiles", in: 64...1_048_576) ?? openFiles
+        if let hardLimit = Self.openFilesHardLimit(), openFiles > hardLimit {
+            throw object.error(
+                "openFiles",
+                "must not exceed the invoker's hard limit on open files (RLIMIT_NOFILE \(hardLimit)), got \(openFiles)"
+            )
+        }
         self.cpuSeconds = try object.integer("cpuSeconds", in: 1...31_536_000) ?? cpuSeconds
     }
+}
+
+extension FunctionDefinition.Limits {
+    /// The most open files the invoker can give a worker: its own hard `RLIMIT_NOFILE` (nil when unlimited).
+    static func openFilesHardLimit() -> Int? {
+        var limit = rlimit()
+        guard getrlimit(resourceOpenFiles, &limit) == 0, limit.rlim_max != rlim_t.max else { return nil }
+        return Int(clamping: limit.rlim_max)
+    }
+
+    #if canImport(Glibc)
+    private static let resourceOpenFiles = __rlimit_resource_t(RLIMIT_NOFILE.rawValue)
+    #else
+    private static let resourceOpenFiles = RLIMIT_NOFILE
+    #endif
 }
 
 extension FunctionDefinition.QueueTrigger {

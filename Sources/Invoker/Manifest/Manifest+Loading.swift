@@ -17,9 +17,9 @@ extension Manifest {
     static func parse(_ data: Data, file: String, directory: String) throws -> Manifest {
         let document: JSONValue
         do {
-            document = try JSONDecoder().decode(JSONValue.self, from: data)
+            document = try StrictJSONParser.parse(Array(data))
         } catch {
-            throw ManifestError(file: file, message: "is not valid JSON (\(jsonProblem(error)))")
+            throw ManifestError(file: file, failure: error)
         }
         let root = try ManifestObject(document, file: file, function: nil, path: "")
         try root.rejectUnknownKeys(["functions"])
@@ -42,7 +42,7 @@ extension Manifest {
             let object = try ManifestObject(value, file: file, function: name, path: "")
             functions.append(try FunctionDefinition(object, name: name, directory: directory))
         }
-        try checkRoutesAreUnique(functions, file: file)
+        try checkRoutes(functions, file: file)
         try checkQueuesAreUnique(functions, file: file)
         return Manifest(file: file, directory: directory, functions: functions)
     }
@@ -50,25 +50,6 @@ extension Manifest {
     private static func isValidFunctionName(_ name: String) -> Bool {
         (1...64).contains(name.count)
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
-    }
-
-    /// Two routes conflict when their paths match the same requests and their methods overlap.
-    private static func checkRoutesAreUnique(_ functions: [FunctionDefinition], file: String) throws {
-        var seen: [(function: String, index: Int, route: FunctionDefinition.HTTPRoute)] = []
-        for function in functions {
-            for (index, route) in function.routes.enumerated() {
-                if let earlier = seen.first(where: { $0.route.conflicts(with: route) }) {
-                    throw ManifestError(
-                        file: file,
-                        function: function.name,
-                        field: "http[\(index)].path",
-                        message: "route \"\(route.path)\" is already served by function \"\(earlier.function)\""
-                            + " (http[\(earlier.index)])"
-                    )
-                }
-                seen.append((function.name, index, route))
-            }
-        }
     }
 
     private static func checkQueuesAreUnique(_ functions: [FunctionDefinition], file: String) throws {
@@ -85,16 +66,5 @@ extension Manifest {
             }
             consumers[queue.name] = function.name
         }
-    }
-
-    /// The part of a JSON decoding error that tells the user where the syntax is wrong.
-    private static func jsonProblem(_ error: any Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            if let underlying = context.underlyingError {
-                return "\(underlying)"
-            }
-            return context.debugDescription
-        }
-        return "\(error)"
     }
 }

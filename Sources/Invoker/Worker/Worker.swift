@@ -144,7 +144,7 @@ final class Worker: Sendable {
     /// the way out, so nothing the worker started outlives it.
     func run(_ launch: WorkerLaunch, identity: WorkerIdentity, pipeWriteEnd: CInt, logger: Logger) async -> WorkerExit {
         var environment: [Environment.Key: String] = [:]
-        for (key, value) in launch.environment.merging(connection.environment, uniquingKeysWith: { $1 }) {
+        for (key, value) in launch.environment(connection: connection.environment) {
             environment[Environment.Key(stringLiteral: key)] = value
         }
         var options = PlatformOptions()

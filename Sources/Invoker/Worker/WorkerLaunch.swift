@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -43,16 +45,33 @@ struct WorkerLaunch: Sendable {
         environment["PATH"] = environment["PATH"] ?? getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
         environment["LANG"] = environment["LANG"] ?? "C.UTF-8"
         environment["TZ"] = environment["TZ"] ?? ":UTC"
-        environment["_HANDLER"] = function.handler
-        environment["AWS_LAMBDA_FUNCTION_NAME"] = function.name
-        environment["AWS_LAMBDA_FUNCTION_MEMORY_SIZE"] = String(function.memoryMB)
-        environment["AWS_LAMBDA_FUNCTION_VERSION"] = "$LATEST"
-        environment["AWS_LAMBDA_FUNCTION_TIMEOUT"] = String(Int(function.timeout.seconds.rounded(.up)))
-        environment["AWS_LAMBDA_LOG_GROUP_NAME"] = "/aws/lambda/\(function.name)"
-        environment["AWS_REGION"] = Self.region
-        environment["AWS_DEFAULT_REGION"] = Self.region
-        environment["LAMBDA_TASK_ROOT"] = directory
+        for variable in WorkerVariable.allCases {
+            environment[variable.rawValue] = Self.value(of: variable, function: function, directory: directory)
+        }
         self.environment = environment
+    }
+
+    /// The value the invoker gives `variable` for every worker of `function`; nil for the variables that differ
+    /// from worker to worker (the connection's, the log stream).
+    private static func value(of variable: WorkerVariable, function: FunctionDefinition, directory: String) -> String? {
+        switch variable {
+        case .runtimeAPI, .runtimeDescriptor, .logStream: return nil
+        case .handler: return function.handler
+        case .functionName: return function.name
+        case .memorySize: return String(function.memoryMB)
+        case .version: return "$LATEST"
+        case .timeout: return String(Int(function.timeout.seconds.rounded(.up)))
+        case .logGroup: return "/aws/lambda/\(function.name)"
+        case .region, .defaultRegion: return region
+        case .taskRoot: return directory
+        }
+    }
+
+    /// The whole environment of one worker: the function's, its own log stream, and `connection`'s variables.
+    func environment(connection: [String: String]) -> [String: String] {
+        var environment = self.environment.merging(connection) { $1 }
+        environment[WorkerVariable.logStream.rawValue] = WorkerVariable.logStreamName()
+        return environment
     }
 
     /// The ARN of `function`, as workers and the Invoke API see it.
@@ -60,19 +79,32 @@ struct WorkerLaunch: Sendable {
         "arn:aws:lambda:\(region):\(accountID):function:\(function)"
     }
 
-    /// Resolves a command's executable: a path relative to `directory`, or a name looked up on `PATH`.
-    private static func resolve(_ name: String, in directory: String) throws -> String {
+    /// Resolves a command's executable: a path relative to `directory`, or a name looked up on `PATH`. The error
+    /// says what is wrong with it.
+    static func resolve(_ name: String, in directory: String) throws -> String {
         if name.contains("/") {
             let path = name.hasPrefix("/") ? name : directory + "/" + name
-            guard access(path, X_OK) == 0 else {
-                throw InvokerError(.workerFailed, "the command \(path) does not exist or is not executable")
-            }
+            try checkExecutable(path)
             return path
         }
         let searchPath = getenv("PATH").map { String(cString: $0) } ?? "/usr/bin:/bin"
-        for folder in searchPath.split(separator: ":") where access("\(folder)/\(name)", X_OK) == 0 {
+        for folder in searchPath.split(separator: ":") where (try? checkExecutable("\(folder)/\(name)")) != nil {
             return "\(folder)/\(name)"
         }
-        throw InvokerError(.workerFailed, "the command \(name) was not found on PATH (\(searchPath))")
+        throw InvokerError(.workerFailed, "\(name.debugDescription) was not found on PATH (\(searchPath))")
+    }
+
+    /// Throws unless `path` is a regular file the invoker may execute.
+    private static func checkExecutable(_ path: String) throws {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw InvokerError(.workerFailed, "\(path.debugDescription) does not exist")
+        }
+        guard !isDirectory.boolValue else {
+            throw InvokerError(.workerFailed, "\(path.debugDescription) is a directory, not an executable")
+        }
+        guard FileManager.default.isExecutableFile(atPath: path) else {
+            throw InvokerError(.workerFailed, "\(path.debugDescription) is not executable")
+        }
     }
 }

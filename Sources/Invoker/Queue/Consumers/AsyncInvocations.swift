@@ -28,8 +28,8 @@ struct AsyncInvocations: Sendable {
         }
     }
 
-    /// Checks a callback URL given by a caller: an absolute `http` or `https` URL with a host. Throws a
-    /// ``QueueError`` that says what is wrong.
+    /// Checks a callback URL given by a caller: an absolute `http` or `https` URL with a host and, if it names one, a
+    /// port from 1 to 65535. Throws a ``QueueError`` that says what is wrong.
     static func validateCallbackURL(_ text: String) throws -> String {
         guard let url = URL(string: text), let scheme = url.scheme?.lowercased(), ["http", "https"].contains(scheme),
             url.host?.isEmpty == false
@@ -37,6 +37,12 @@ struct AsyncInvocations: Sendable {
             throw QueueError(
                 .invalidMessage,
                 "X-Callback-Url must be an absolute http or https URL such as http://example.com/done, got \"\(text)\""
+            )
+        }
+        if let port = url.port, !(1...65535).contains(port) {
+            throw QueueError(
+                .invalidMessage,
+                "X-Callback-Url has port \(port), which is not a TCP port (1 to 65535), in \"\(text)\""
             )
         }
         return text

@@ -18,6 +18,9 @@ final class NativeConnection: HandingOffConnection {
         var workerWaiting = false
     }
 
+    /// How long a worker whose connection failed has to exit before it is taken to be alive without it.
+    static let exitGracePeriod: TimeAmount = .seconds(2)
+
     private let state = Mutex(State())
     private let channel: any Channel
     private let onEvent: @Sendable (WorkerEvent) -> Void
@@ -64,7 +67,7 @@ final class NativeConnection: HandingOffConnection {
         return connection
     }
 
-    var environment: [String: String] { ["INVOKER_RUNTIME_FD": "0"] }
+    var environment: [String: String] { [WorkerVariable.runtimeDescriptor.rawValue: "0"] }
 
     func invoke(_ invocation: Invocation, timeout: TimeAmount) async throws -> WorkerReply {
         try await awaitReply(to: invocation) { reply in
@@ -150,6 +153,23 @@ final class NativeConnection: HandingOffConnection {
     /// The worker could not initialise.
     func initFailed(_ error: FunctionError) {
         onEvent(.initFailed(error))
+    }
+
+    /// The socket failed under the worker (a reset when it died with bytes unread, for instance). The invocation in
+    /// flight is left for ``close(exit:)`` to fail with the worker's exit status, so a killed worker is a crash
+    /// naming its signal, not a function error; only a worker still running ``exitGracePeriod`` later fails it with
+    /// `Runtime.ConnectionLost` and is stopped.
+    func lost(_ error: any Error) {
+        channel.close(promise: nil)
+        channel.eventLoop.scheduleTask(in: Self.exitGracePeriod) {
+            guard self.withHandoff({ $0.exit == nil }) else { return }
+            self.violated(
+                FunctionError(
+                    type: "Runtime.ConnectionLost",
+                    message: "the worker's connection failed (\(error)) and the worker is still running"
+                )
+            )
+        }
     }
 
     /// The worker broke the protocol: its invocation in flight fails with `error`, and the worker is not used

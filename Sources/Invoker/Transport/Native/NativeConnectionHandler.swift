@@ -49,10 +49,16 @@ final class NativeConnectionHandler: ChannelInboundHandler, Sendable {
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        guard let frameError = error as? NativeFrameError else {
+            // The socket failed rather than the worker's frames: most often a reset because the worker died with an
+            // invocation unread. What happened is known from its exit status, not from this error.
+            connection?.lost(error)
+            return
+        }
         let failure =
-            (error as? NativeFrameError)?.isTooLarge == true
+            frameError.isTooLarge
             ? FunctionError.responseTooLarge(limit: Invocation.maxPayloadBytes)
-            : FunctionError(type: "Runtime.InvalidFrame", message: "\(error)")
+            : FunctionError(type: "Runtime.InvalidFrame", message: "\(frameError)")
         connection?.violated(failure)
     }
 }

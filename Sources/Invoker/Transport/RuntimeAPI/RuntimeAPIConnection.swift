@@ -52,7 +52,7 @@ final class RuntimeAPIConnection: HandingOffConnection {
     }
 
     var environment: [String: String] {
-        ["AWS_LAMBDA_RUNTIME_API": "127.0.0.1:\(state.withLock { $0.port })"]
+        [WorkerVariable.runtimeAPI.rawValue: "127.0.0.1:\(state.withLock { $0.port })"]
     }
 
     var workerDescriptor: CInt? { nil }
