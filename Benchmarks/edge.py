@@ -42,7 +42,10 @@ def alive(process):
 
 def request(port, text, timeout=5.0, connection=None):
     """Sends `text` on `connection` (or a new one); returns the status code, or None."""
-    sock = connection or socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        sock = connection or socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    except OSError:
+        return None
     try:
         sock.settimeout(timeout)
         sock.sendall(text.encode())
@@ -160,7 +163,7 @@ def nofile(name, invoker, functions_binary, limit, count):
         time.sleep(2)
         new_after = request(port, healthz, timeout=5)
         failures = "-"
-        if alive(process):
+        if alive(process) and new_after is not None:
             metrics = socket.create_connection(("127.0.0.1", port), timeout=5)
             metrics.sendall(b"GET /metrics HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             text = b""
@@ -192,10 +195,14 @@ def main():
     parser.add_argument("--functions-binary", default=os.path.join(ROOT, ".build/debug/Functions"))
     parser.add_argument("--requests", type=int, default=500)
     parser.add_argument("--nofile", type=int, default=300)
+    parser.add_argument("--only", choices=["leak", "nofile"], help="run one of the two measurements")
     arguments = parser.parse_args()
     builds = [entry.split("=", 1) for entry in arguments.invoker or [f"after={ROOT}/.build/debug/invoker"]]
-    table(["build", "requests", "fds before", "fds after", "RSS MB before", "RSS MB after", "answers"],
-          [leak(name, path, arguments.functions_binary, arguments.requests) for name, path in builds])
+    if arguments.only != "nofile":
+        table(["build", "requests", "fds before", "fds after", "RSS MB before", "RSS MB after", "answers"],
+              [leak(name, path, arguments.functions_binary, arguments.requests) for name, path in builds])
+    if arguments.only == "leak":
+        return
     table(["build", "nofile", "invoker", "existing conn", "new conn when full", "new conn after", "answers",
            "accept failures"],
           [nofile(name, path, arguments.functions_binary, arguments.nofile, arguments.requests)

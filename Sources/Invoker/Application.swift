@@ -65,7 +65,15 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     return Application(
         router: JSONErrorRouter(router: router),
         server: configuration.edge.server,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: nil,
+            availableConnectionsDelegate: ConnectionLimit(
+                limit: configuration.edge.maxConnections ?? ConnectionLimit.machineDefault,
+                metrics: metrics,
+                logger: logger
+            )
+        ),
         // Services shut down in reverse order, after the HTTP server: consumers, then pools, then the log.
         services: [OnConcurrencyPool(service: log)] + pools
             + queues.services.map { OnConcurrencyPool(service: $0) } as [any Service],

@@ -81,6 +81,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The largest request head (request line and headers) in bytes; larger gets 431. Default 32768.")
     var maxHeaderBytes: Int?
 
+    @Option(help: "The most HTTP connections open at once (default: half the open-files limit).")
+    var maxConnections: Int?
+
     @Option(help: "The invoker's own log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .info
 
@@ -154,6 +157,12 @@ extension Serve {
             guard let value else { continue }
             guard value > 0, value.isFinite else { throw ValidationError("\(flag) must be more than 0, got \(value)") }
             policy[keyPath: keyPath] = .milliseconds(Int64(value * 1000))
+        }
+        if let maxConnections {
+            guard maxConnections > 0 else {
+                throw ValidationError("--max-connections must be at least 1, got \(maxConnections)")
+            }
+            policy.maxConnections = maxConnections
         }
         if let maxHeaderBytes {
             guard maxHeaderBytes >= 1024 else {

@@ -27,6 +27,10 @@ struct HTTPEdgePolicy: Sendable {
     /// The most unread body, in bytes, the server reads and discards after answering early, to keep a keep-alive
     /// connection; with more left (or an unknown amount, or `Connection: close`) it closes the connection instead.
     var drainLimit = 64 * 1024
+    /// The most HTTP connections open at once; at the limit, new connections wait in the listen backlog until one
+    /// closes. Nil is half the descriptors the process may open (``ConnectionLimit/machineDefault``), which leaves
+    /// the other half to the workers, the databases and the runtime.
+    var maxConnections: Int?
     /// After answering early and closing its side, how long the server goes on discarding what the client still
     /// sends, so the client reads the answer instead of a reset, before it closes the connection.
     var lingerTimeout: Duration = .seconds(2)

@@ -18,6 +18,7 @@ import Synchronization
 /// | `faas_waiting_requests` | gauge | function |
 /// | `invoker_log_backlog` | gauge | — |
 /// | `invoker_accept_failures` | counter | reason (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`) |
+/// | `invoker_connection_limit_reached` | counter | — |
 final class InvokerMetrics: Sendable {
     /// The registry `/metrics` reads.
     let registry: PrometheusCollectorRegistry
@@ -92,6 +93,11 @@ final class InvokerMetrics: Sendable {
     /// Counts a connection the server could not accept, for `reason` (out of descriptors or socket memory).
     func acceptFailed(reason: String) {
         Counter(label: "invoker.accept.failures", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
+    /// Counts a time the HTTP server reached its connection limit and stopped accepting.
+    func connectionLimitReached() {
+        Counter(label: "invoker.connection_limit_reached", factory: factory).increment()
     }
 
     /// Sets the gauges that describe the present: each pool's workers and waiting requests, and the log's backlog.
