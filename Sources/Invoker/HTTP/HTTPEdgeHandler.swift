@@ -110,17 +110,16 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelReadComplete(context: ChannelHandlerContext) {
-        if discarding {
-            // Lingering: keep reading (and discarding) until the client closes or the linger ends.
-            context.read()
-            return
-        }
         defer { partsInThisRead = false }
-        if request == .waiting, !partsInThisRead {
+        if discarding {
+            // Keep reading (and discarding) until the client closes or the linger ends.
+            context.read()
+        } else if request == .waiting, !partsInThisRead {
             // Bytes arrived and no head yet: the head timeout runs from now.
             request = .head
             if deadline == .idle { arm(.head, context: context) }
         }
+        // Passed on in every case: parts passed on before the discarding began are delivered on it.
         context.fireChannelReadComplete()
     }
 
