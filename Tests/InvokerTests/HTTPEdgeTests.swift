@@ -94,6 +94,21 @@ struct HTTPEdgeTests {
         }
     }
 
+    @Test("A new connection that has sent nothing yet is idle, not a slow head: it is kept for the idle timeout")
+    func newConnectionIsIdle() async throws {
+        let environment = try TestEnvironment(functions: TestEnvironment.edgeFunctions)
+        defer { environment.remove() }
+        let edge = HTTPEdgePolicy(headTimeout: .milliseconds(200), idleTimeout: .seconds(10))
+        try await environment.withEdgeInvoker(edge) { port in
+            let socket = try await RawSocket(port: port)
+            // A client (or a proxy) that opens its connection ahead of its first request.
+            try await Task.sleep(for: .milliseconds(600))
+            try await socket.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            #expect(try await socket.receive()?.status == 200)
+            await socket.close()
+        }
+    }
+
     @Test("A body that stops arriving gets 408 after the body timeout")
     func stalledBodyTimesOut() async throws {
         let environment = try TestEnvironment(functions: TestEnvironment.edgeFunctions)

@@ -75,7 +75,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds the server waits for the next piece of a request body; default 30.")
     var bodyTimeout: Double?
 
-    @Option(help: "Seconds an idle keep-alive connection is kept open; default 60.")
+    @Option(help: "Seconds a connection may stay idle before or between requests; default 60.")
     var idleTimeout: Double?
 
     @Option(help: "The largest request head (request line and headers) in bytes; larger gets 431. Default 32768.")

@@ -19,7 +19,7 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
 
     /// Where the request being read is.
     private enum RequestState {
-        /// Between requests, nothing of the next has arrived (or, on a fresh connection, the first is awaited).
+        /// Before a request (the first, or the next on a kept-alive connection), when nothing of it has arrived.
         case waiting
         /// Bytes of a head arrived, not the whole head.
         case head
@@ -67,7 +67,8 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func handlerAdded(context: ChannelHandlerContext) {
-        if context.channel.isActive { arm(.head, context: context) }
+        // A new connection is idle until its first byte: clients and proxies open connections ahead of need.
+        if context.channel.isActive { arm(.idle, context: context) }
     }
 
     func handlerRemoved(context: ChannelHandlerContext) {
@@ -75,7 +76,7 @@ final class HTTPEdgeHandler: ChannelDuplexHandler, RemovableChannelHandler {
     }
 
     func channelActive(context: ChannelHandlerContext) {
-        if timer == nil { arm(.head, context: context) }
+        if timer == nil { arm(.idle, context: context) }
         context.fireChannelActive()
     }
 

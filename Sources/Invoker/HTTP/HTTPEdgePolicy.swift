@@ -10,13 +10,13 @@
 /// ```
 struct HTTPEdgePolicy: Sendable {
     /// The most time between the first byte of a request and the end of its head (request line and headers). A
-    /// client that takes longer gets `408` and the connection is closed. A new connection must start its first
-    /// request within this time too.
+    /// client that takes longer gets `408` and the connection is closed.
     var headTimeout: Duration = .seconds(10)
     /// The most time the server waits for the next piece of a request body it asked for. A client that stalls
     /// longer gets `408` (or, once the answer has started, the connection is closed).
     var bodyTimeout: Duration = .seconds(30)
-    /// How long a keep-alive connection may stay idle between requests before the server closes it.
+    /// How long a connection may stay idle, before its first request or between requests, before the server closes
+    /// it.
     var idleTimeout: Duration = .seconds(60)
     /// The largest request head, request line and headers together, in bytes; larger gets `431`.
     var maxHeaderBytes = 32 * 1024

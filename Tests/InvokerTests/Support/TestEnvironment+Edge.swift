@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import HummingbirdTesting
 import Logging
 import NIOPosix
@@ -35,7 +36,11 @@ extension TestEnvironment {
         configuration.edge = edge
         let app = try await buildApplication(configuration, logger: logger)
         try await withTaskExecutorPreference(EventLoopGroupTaskExecutor(MultiThreadedEventLoopGroup.singleton)) {
-            try await app.test(.live) { client in try await body(client.port!) }
+            try await app.test(.live) { client in
+                // The test client's own connection is open before `body` counts connections.
+                _ = try await client.execute(uri: "/healthz", method: .get)
+                try await body(client.port!)
+            }
         }
     }
 
