@@ -68,12 +68,24 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         .register(on: router)
     queues.routes(dispatcher: dispatcher).register(on: router)
     return Application(
-        router: router,
-        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        router: JSONErrorRouter(router: router),
+        server: configuration.edge.server,
+        configuration: .init(
+            address: .hostname(configuration.host, port: configuration.port),
+            serverName: nil,
+            availableConnectionsDelegate: ConnectionLimit(
+                limit: configuration.edge.maxConnections ?? ConnectionLimit.machineDefault,
+                metrics: metrics,
+                logger: logger
+            )
+        ),
         // Services shut down in reverse order, after the HTTP server: consumers, then pools, then the log.
         services: [OnConcurrencyPool(service: log), WorkerPools(pools: pools)]
             + queues.services.map { OnConcurrencyPool(service: $0) } as [any Service],
-        onServerRunning: configuration.onServerRunning,
+        onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in
+            await AcceptFailureHandler.install(on: channel, metrics: metrics, logger: logger)
+            await onServerRunning(channel)
+        },
         logger: logger
     )
 }

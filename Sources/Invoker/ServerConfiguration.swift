@@ -32,6 +32,9 @@ struct ServerConfiguration: Sendable {
     var maxWorkers = WorkerBudget.machineDefault
     /// Whether each worker runs under a user id of its own (possible, and the default, when the invoker is root).
     var isolateWorkers = WorkerIdentity.canIsolate
+    /// What every HTTP connection is held to: head and body timeouts, the idle keep-alive timeout, the largest head
+    /// and body, and how a body left unread after an early answer is drained or the connection closed.
+    var edge = HTTPEdgePolicy()
     /// Whether a missing or out-of-date `Functions` binary is built before serving.
     var buildFunctions = true
     /// Called once the HTTP server listens, with its channel (tests read the port from it).

@@ -79,6 +79,21 @@ struct Serve: AsyncParsableCommand {
     )
     var isolateWorkers: Bool?
 
+    @Option(help: "Seconds a client may take to send a request's head (request line and headers); default 10.")
+    var headTimeout: Double?
+
+    @Option(help: "Seconds the server waits for the next piece of a request body; default 30.")
+    var bodyTimeout: Double?
+
+    @Option(help: "Seconds a connection may stay idle before or between requests; default 60.")
+    var idleTimeout: Double?
+
+    @Option(help: "The largest request head (request line and headers) in bytes; larger gets 431. Default 32768.")
+    var maxHeaderBytes: Int?
+
+    @Option(help: "The most HTTP connections open at once (default: half the open-files limit).")
+    var maxConnections: Int?
+
     @Option(help: "The invoker's own log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .info
 
@@ -121,17 +136,52 @@ struct Serve: AsyncParsableCommand {
             guard maxWorkers > 0 else { throw ValidationError("--max-workers must be at least 1, got \(maxWorkers)") }
             configuration.maxWorkers = maxWorkers
         }
+        try applyEdgeOptions(to: &configuration.edge)
         let manifestPath = manifest
         configuration.onServerRunning = { channel in
             let port = channel.localAddress?.port ?? 0
             // Written unbuffered: scripts and tests wait for this line to learn the port.
             FileHandle.standardOutput.write(Data("invoker: serving \(manifestPath) on http://\(host):\(port)\n".utf8))
         }
+        let descriptors = DescriptorLimit.raiseToHard()
+        if descriptors.after > descriptors.before {
+            logger.debug(
+                "raised the open-files limit",
+                metadata: ["from": "\(descriptors.before)", "to": "\(descriptors.after)"]
+            )
+        }
         let app = try await buildApplication(configuration, logger: logger)
         // Requests, worker connections and the dispatch between them run on the event loops, with no hops to the
         // concurrency pool and back.
         try await withTaskExecutorPreference(EventLoopGroupTaskExecutor(MultiThreadedEventLoopGroup.singleton)) {
             try await app.runService()
+        }
+    }
+}
+
+extension Serve {
+    /// Sets the HTTP edge's timeouts and limits from their flags.
+    func applyEdgeOptions(to policy: inout HTTPEdgePolicy) throws {
+        for (flag, value, keyPath) in [
+            ("--head-timeout", headTimeout, \HTTPEdgePolicy.headTimeout),
+            ("--body-timeout", bodyTimeout, \.bodyTimeout),
+            ("--idle-timeout", idleTimeout, \.idleTimeout),
+        ] {
+            guard let value else { continue }
+            guard value > 0, value.isFinite else { throw ValidationError("\(flag) must be more than 0, got \(value)") }
+            policy[keyPath: keyPath] = .milliseconds(Int64(value * 1000))
+        }
+        if let maxConnections {
+            guard maxConnections > 0 else {
+                throw ValidationError("--max-connections must be at least 1, got \(maxConnections)")
+            }
+            policy.maxConnections = maxConnections
+        }
+        if let maxHeaderBytes {
+            guard maxHeaderBytes >= 1024 else {
+                throw ValidationError("--max-header-bytes must be at least 1024, got \(maxHeaderBytes)")
+            }
+            policy.maxHeaderBytes = maxHeaderBytes
         }
     }
 }

@@ -77,13 +77,24 @@ struct InvokeAPIError: Error, Sendable {
 
     /// The response, carrying the invocation id `requestID` like every Invoke API answer.
     func response(requestID: String) -> Response {
-        var document = ["Type": status.code >= 500 ? "Service" : "User", "Message": message]
-        if let reason { document["Reason"] = reason }
-        let body = (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data()
+        Response(status: status, headers: headers(requestID: requestID), body: ResponseBody(byteBuffer: body))
+    }
+
+    /// The response's headers: the invocation id, `x-amzn-ErrorType` and `Retry-After` when there is one.
+    func headers(requestID: String) -> HTTPFields {
         var headers = InvokeAPIRoutes.headers(requestID: requestID)
         headers[.contentType] = "application/json"
         headers[.amznErrorType] = type
         if let retryAfter { headers[.retryAfter] = String(retryAfter) }
-        return Response(status: status, headers: headers, body: ResponseBody(byteBuffer: ByteBuffer(bytes: body)))
+        return headers
+    }
+
+    /// The `{"Type","Message"}` document.
+    var body: ByteBuffer {
+        var document = ["Type": status.code >= 500 ? "Service" : "User", "Message": message]
+        if let reason { document["Reason"] = reason }
+        return ByteBuffer(
+            bytes: (try? JSONSerialization.data(withJSONObject: document, options: [.sortedKeys])) ?? Data()
+        )
     }
 }

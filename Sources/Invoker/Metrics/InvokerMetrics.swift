@@ -17,6 +17,8 @@ import Synchronization
 /// | `faas_workers` | gauge | function, state (`starting`, `idle`, `busy`) |
 /// | `faas_waiting_requests` | gauge | function |
 /// | `invoker_log_backlog` | gauge | — |
+/// | `invoker_accept_failures` | counter | reason (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`) |
+/// | `invoker_connection_limit_reached` | counter | — |
 final class InvokerMetrics: Sendable {
     /// The registry `/metrics` reads.
     let registry: PrometheusCollectorRegistry
@@ -86,6 +88,16 @@ final class InvokerMetrics: Sendable {
             handles.coldStarts.increment()
             handles.initDuration.recordNanoseconds(Int64(initDuration * 1_000_000))
         }
+    }
+
+    /// Counts a connection the server could not accept, for `reason` (out of descriptors or socket memory).
+    func acceptFailed(reason: String) {
+        Counter(label: "invoker.accept.failures", dimensions: [("reason", reason)], factory: factory).increment()
+    }
+
+    /// Counts a time the HTTP server reached its connection limit and stopped accepting.
+    func connectionLimitReached() {
+        Counter(label: "invoker.connection_limit_reached", factory: factory).increment()
     }
 
     /// Sets the gauges that describe the present: each pool's workers and waiting requests, and the log's backlog.

@@ -78,7 +78,8 @@ final class Worker: Sendable {
         // at the same moment inherits this one's output (which would keep it open after this worker exits).
         var fds: [CInt] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
-            throw InvokerError(.workerFailed, "could not create the worker's output channel (errno \(errno))")
+            let reason = errno == EMFILE ? "the invoker is out of file descriptors (EMFILE)" : "errno \(errno)"
+            throw InvokerError(.workerFailed, "could not create the worker's output channel: \(reason)")
         }
         shutdown(fds[0], Int32(SHUT_WR))
         shutdown(fds[1], Int32(SHUT_RD))
@@ -159,6 +160,7 @@ final class Worker: Sendable {
         let input = FileDescriptor(rawValue: connection.workerDescriptor ?? open("/dev/null", O_RDONLY | O_CLOEXEC))
         let exit: WorkerExit
         do {
+            guard input.rawValue >= 0 else { throw SubprocessError.UnderlyingError(rawValue: errno) }
             let (limited, limitedArguments) = try limits.wrapping(launch.executable, launch.arguments)
             let (executable, arguments) = try identity.wrapping(limited, limitedArguments)
             let result = try await Subprocess.run(
@@ -190,7 +192,8 @@ final class Worker: Sendable {
                 "Could not start worker",
                 metadata: [LogKey.error: "\(error)", LogKey.executable: "\(launch.executable)"]
             )
-            exit = .exited(127)
+            let code = (error as? SubprocessError)?.underlyingError?.rawValue ?? (error as? Errno)?.rawValue
+            exit = .spawnFailed(errno: code)
         }
         state.withLock { $0.exited = true }
         outputChannel.close(promise: nil)

@@ -10,6 +10,8 @@ enum WorkerExit: Sendable, Equatable, CustomStringConvertible {
     case exited(Int32)
     /// The process was killed by this signal.
     case signaled(Int32)
+    /// There was no process: the invoker could not spawn it, for the reason given.
+    case notStarted(String)
 
     var description: String {
         switch self {
@@ -17,6 +19,18 @@ enum WorkerExit: Sendable, Equatable, CustomStringConvertible {
             return "exit status \(code)"
         case .signaled(let signal):
             return "signal \(signal) (\(Self.signalName(signal)))"
+        case .notStarted(let reason):
+            return "no process (it could not be started: \(reason))"
+        }
+    }
+
+    /// How a worker that could not be spawned because of `errno` ended: running out of descriptors is said so (the
+    /// worker is not at fault); anything else is what a shell reports for a command that could not run, 127.
+    static func spawnFailed(errno: Int32?) -> WorkerExit {
+        switch errno {
+        case EMFILE: return .notStarted("the invoker is out of file descriptors (EMFILE)")
+        case ENFILE: return .notStarted("the system is out of file descriptors (ENFILE)")
+        default: return .exited(127)
         }
     }
 
