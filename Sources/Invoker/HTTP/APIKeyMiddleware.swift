@@ -1,7 +1,7 @@
 import Hummingbird
 
-/// Guards the admin API (`/system/…` and `/metrics`) with `Authorization: Bearer <key>` when an API key is set;
-/// function routes, `/healthz` and `/readyz` stay open. The key is compared in constant time.
+/// Guards the admin API with `Authorization: Bearer <key>`: added to the router group that holds the admin routes
+/// (`/system/…`, `/metrics`), so it sees no other request. The key is compared in constant time.
 struct APIKeyMiddleware: RouterMiddleware {
     typealias Context = InvokerRequestContext
 
@@ -13,10 +13,6 @@ struct APIKeyMiddleware: RouterMiddleware {
         context: Context,
         next: (Request, Context) async throws -> Response
     ) async throws -> Response {
-        let path = request.uri.path
-        guard path.hasPrefix("/system/") || path == "/metrics" else {
-            return try await next(request, context)
-        }
         let presented = request.headers[.authorization].flatMap { header in
             header.hasPrefix("Bearer ") ? String(header.dropFirst(7)) : nil
         }
@@ -25,6 +21,7 @@ struct APIKeyMiddleware: RouterMiddleware {
                 ErrorDocument(
                     errorType: "Unauthorized",
                     errorMessage: "the admin API needs the header Authorization: Bearer <key> with the invoker's key"
+                        + " (--api-key, INVOKER_API_KEY, or the generated .invoker/admin.key beside the manifest)"
                 ),
                 status: .unauthorized
             )
@@ -38,7 +35,7 @@ struct APIKeyMiddleware: RouterMiddleware {
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
         let a = Array(a.utf8)
         let b = Array(b.utf8)
-        var difference = UInt8(truncatingIfNeeded: a.count ^ b.count)
+        var difference: UInt8 = a.count == b.count ? 0 : 1
         for index in 0..<max(a.count, b.count) {
             difference |= (index < a.count ? a[index] : 0) ^ (index < b.count ? b[index] : 0)
         }
