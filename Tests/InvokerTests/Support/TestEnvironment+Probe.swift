@@ -9,8 +9,9 @@ extension TestEnvironment {
         let script = directory.appendingPathComponent("probe.py")
         try Self.probeScript.write(to: script, atomically: true, encoding: .utf8)
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: script.path)
-        // The system's Python: a worker's user cannot enter root's home, where pyenv lives.
-        return settings.merging(["command": ["/usr/bin/python3", script.path]]) { $1 }
+        // The system's Python: a worker's user cannot enter root's home, where pyenv lives. Its start and its probes
+        // may take seconds on a loaded machine, hence the generous timeout.
+        return ["timeout": 60].merging(settings) { $1 }.merging(["command": ["/usr/bin/python3", script.path]]) { $1 }
     }
 
     private static let probeScript = #"""
