@@ -41,13 +41,13 @@ struct NetworkExposure: Sendable {
     static func isLoopback(_ host: String) -> Bool {
         let host = host.hasPrefix("[") && host.hasSuffix("]") ? String(host.dropFirst().dropLast()) : host
         if host.lowercased() == "localhost" { return true }
-        var v4 = in_addr()
-        if inet_pton(AF_INET, host, &v4) == 1 {
-            return UInt32(bigEndian: v4.s_addr) >> 24 == 127
+        // The address's bytes in network order, as `inet_pton` writes them (16 is room for either family).
+        var bytes = [UInt8](repeating: 0, count: 16)
+        if inet_pton(AF_INET, host, &bytes) == 1 {
+            return bytes[0] == 127
         }
-        var v6 = in6_addr()
-        if inet_pton(AF_INET6, host, &v6) == 1 {
-            return withUnsafeBytes(of: &v6) { Array($0) } == Array(repeating: 0, count: 15) + [1]
+        if inet_pton(AF_INET6, host, &bytes) == 1 {
+            return bytes == Array(repeating: 0, count: 15) + [1]
         }
         return false
     }

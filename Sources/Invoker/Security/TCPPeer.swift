@@ -41,17 +41,20 @@ enum TCPPeer {
     /// and the port as `%04X`.
     static func tableAddress(_ address: SocketAddress) -> String? {
         guard let port = address.port else { return nil }
-        let hex: String
+        // Where the address's bytes start in `sockaddr_in` and `sockaddr_in6` (after the family and port, and for
+        // IPv6 the flow label), and how many there are.
+        let (offset, count): (Int, Int)
         switch address {
-        case .v4(let v4):
-            hex = word(v4.address.sin_addr.s_addr)
-        case .v6(let v6):
-            var bytes = v6.address.sin6_addr
-            hex = withUnsafeBytes(of: &bytes) { raw in
-                (0..<4).map { word(raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)) }.joined()
+        case .v4: (offset, count) = (4, 4)
+        case .v6: (offset, count) = (8, 16)
+        default: return nil
+        }
+        let hex = address.withSockAddr { pointer, _ in
+            let raw = UnsafeRawPointer(pointer) + offset
+            return stride(from: 0, to: count, by: 4).map {
+                word(raw.loadUnaligned(fromByteOffset: $0, as: UInt32.self))
             }
-        default:
-            return nil
+            .joined()
         }
         return hex + ":" + hexDigits(UInt32(port), width: 4)
     }
