@@ -10,7 +10,7 @@ import ServiceLifecycle
 func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let manifest = try Manifest.load(path: configuration.manifestPath)
     let state = try configuration.stateDirectory.prepare(logger: logger)
-    let adminKey = try configuration.apiKey ?? AdminKey.generate(into: state.file(AdminKey.fileName))
+    let adminKey = try AdminKey.forServer(configured: configuration.apiKey, state: state)
     let binary = try await FunctionsBinary.locate(
         explicitPath: configuration.functionsBinary,
         build: configuration.buildFunctions,

@@ -113,9 +113,13 @@ struct AdminAPITests {
         }
     }
 
-    @Test("with an API key, /system and /metrics need it; function routes, /healthz and /readyz stay open")
+    @Test("with an API key, /system and /metrics need it, no admin.key is left; other routes stay open")
     func apiKey() async throws {
         defer { environment.remove() }
+        try StateDirectory.writePrivateFile(
+            at: environment.stateDirectory + "/" + AdminKey.fileName,
+            contents: "stale"
+        )
         try await environment.withInvoker(apiKey: "s3cret") { client in
             for uri in ["/system/functions", "/system/queues", "/system/invocations", "/metrics"] {
                 let missing = try await client.execute(uri: uri, method: .get)
@@ -144,6 +148,7 @@ struct AdminAPITests {
             )
             #expect(function.status == .ok)
         }
+        #expect(!FileManager.default.fileExists(atPath: environment.stateDirectory + "/" + AdminKey.fileName))
         #expect(APIKeyMiddleware.constantTimeEqual("abc", "abc"))
         #expect(!APIKeyMiddleware.constantTimeEqual("abc", "abd") && !APIKeyMiddleware.constantTimeEqual("abc", "ab"))
     }

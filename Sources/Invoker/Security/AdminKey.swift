@@ -1,5 +1,9 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The key the admin API requires as `Authorization: Bearer <key>`.
 ///
 /// `invoker serve` without `--api-key` or `INVOKER_API_KEY` generates one at start and writes it to `admin.key` in
@@ -17,6 +21,17 @@ enum AdminKey {
     static let environmentVariable = "INVOKER_API_KEY"
     /// Where the CLI looks for the key file: in the state directory of the manifest in the current folder.
     static let defaultPath = StateDirectory.name + "/" + fileName
+
+    /// The key `invoker serve` requires: `configured` (`--api-key` or `INVOKER_API_KEY`), and then a key file left by
+    /// an earlier run is removed, so the CLI never sends a stale key; else a new key generated into `state`.
+    static func forServer(configured: String?, state: StateDirectory) throws -> String {
+        let path = state.file(fileName)
+        guard let configured else { return try generate(into: path) }
+        if unlink(path) != 0 && errno != ENOENT {
+            throw InvokerError(.configuration, "cannot remove the stale admin key file '\(path)'")
+        }
+        return configured
+    }
 
     /// Generates a new random key (256 bits, hex) and writes it to `path`, readable by its owner only.
     static func generate(into path: String) throws -> String {
