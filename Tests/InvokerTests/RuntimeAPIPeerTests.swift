@@ -32,7 +32,22 @@ struct RuntimeAPIPeerTests {
         #expect(TCPPeer.uid(in: table, local: "0100007F:D432", remote: "0100007F:1F90") == nil)
     }
 
-    @Test("a connection from the worker's own user is admitted: its user is found in /proc/net/tcp")
+    @Test("socket diagnostics and the /proc tables both find the owner of a real connection's peer, and no other")
+    func lookups() async throws {
+        let group = MultiThreadedEventLoopGroup.singleton
+        let server = try await ServerBootstrap(group: group).bind(host: "127.0.0.1", port: 0).get()
+        let client = try await ClientBootstrap(group: group).connect(to: try #require(server.localAddress)).get()
+        let peer = try #require(client.localAddress)
+        let local = try #require(client.remoteAddress)
+        #expect(TCPPeer.socketDiagnosticsUID(peer: peer, local: local) == getuid())
+        #expect(TCPPeer.tablesUID(peer: peer, local: local) == getuid())
+        let stranger = try SocketAddress(ipAddress: "127.0.0.1", port: (peer.port ?? 0) == 1 ? 2 : 1)
+        #expect(TCPPeer.uid(peer: stranger, local: local) == nil)
+        try await client.close()
+        try await server.close()
+    }
+
+    @Test("a connection from the worker's own user is admitted: its user is found by its addresses")
     func admitsOwnUser() async throws {
         let connection = try await RuntimeAPIConnection.listen(
             on: MultiThreadedEventLoopGroup.singleton.next(),

@@ -4,9 +4,10 @@ import NIOCore
 import Glibc
 #endif
 
-/// Finds which user runs the process at the other end of a loopback TCP connection, as Linux reports it in
-/// `/proc/net/tcp` and `/proc/net/tcp6`: the peer's own socket is the line whose local address is the connection's
-/// remote one and whose remote address is its local one, and that line's `uid` column is its owner.
+/// Finds which user runs the process at the other end of a loopback TCP connection: the peer's own socket is the one
+/// whose local address is the connection's remote one and whose remote address is its local one, and its owner is
+/// the user. Linux answers through netlink socket diagnostics (see `TCPPeer+SocketDiagnostics.swift`) and lists it in
+/// `/proc/net/tcp` and `/proc/net/tcp6` (the line's `uid` column), the fallback.
 ///
 /// ```swift
 /// let uid = TCPPeer.uid(peer: channel.remoteAddress!, local: channel.localAddress!)
@@ -15,9 +16,15 @@ enum TCPPeer {
     /// The tables the kernel lists TCP sockets in, IPv4 then IPv6.
     static let tables = ["/proc/net/tcp", "/proc/net/tcp6"]
 
-    /// The user id that owns the socket at `peer` connected to `local`; nil when no table lists it (the peer is not
-    /// on this machine, or it closed the connection already).
+    /// The user id that owns the socket at `peer` connected to `local`: asked of the kernel through socket
+    /// diagnostics, else read from the tables; nil when neither knows it (the peer is not on this machine, or it
+    /// closed the connection already).
     static func uid(peer: SocketAddress, local: SocketAddress) -> uid_t? {
+        socketDiagnosticsUID(peer: peer, local: local) ?? tablesUID(peer: peer, local: local)
+    }
+
+    /// The user id that owns the socket at `peer` connected to `local`, from `/proc/net/tcp` and `tcp6`.
+    static func tablesUID(peer: SocketAddress, local: SocketAddress) -> uid_t? {
         guard let peerAddress = tableAddress(peer), let localAddress = tableAddress(local) else { return nil }
         for table in tables {
             guard let text = read(table) else { continue }
