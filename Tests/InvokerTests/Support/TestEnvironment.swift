@@ -64,13 +64,14 @@ struct TestEnvironment {
     /// The state directory, `.invoker` beside the manifest (the queue database and a generated admin key).
     var stateDirectory: String { directory.appendingPathComponent(StateDirectory.name).path }
 
-    /// The configuration that serves this folder's manifest on a free port.
+    /// The configuration that serves this folder's manifest on a free port, its admin API keyed with ``adminKey``.
     var configuration: ServerConfiguration {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.manifestPath = manifestPath
         configuration.databasePath = databasePath
         configuration.functionsBinary = Self.functionsBinary
+        configuration.apiKey = Self.adminKey
         return configuration
     }
 
