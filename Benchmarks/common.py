@@ -77,11 +77,16 @@ def launch(command):
     return process, int(banner.rsplit(":", 1)[1])
 
 
+# The admin API key the benchmarks' invokers require (the admin API always needs one).
+ADMIN_KEY = "benchmark-admin-key"
+
+
 def start(binaries, manifest, database, *arguments):
     """Starts `invoker serve` on a free port, with more `arguments` if given; returns the process and the port."""
     return launch(
         [os.path.join(binaries, "invoker"), "serve", "--port", "0", "--manifest", manifest, "--db", database,
-         "--functions-binary", os.path.join(binaries, "Functions"), "--log-level", "warning", *arguments])
+         "--functions-binary", os.path.join(binaries, "Functions"), "--log-level", "warning",
+         "--api-key", ADMIN_KEY, *arguments])
 
 
 def stop(process):
@@ -198,10 +203,10 @@ def rss_bytes(pid):
     raise ValueError(f"no VmRSS for process {pid}")
 
 
-def request(connection, method, path, body=None):
+def request(connection, method, path, body=None, headers=None):
     """Sends one request; returns the seconds it took and the response body."""
     began = time.perf_counter()
-    connection.request(method, path, body=body)
+    connection.request(method, path, body=body, headers=headers or {})
     response = connection.getresponse()
     data = response.read()
     elapsed = time.perf_counter() - began
@@ -213,7 +218,7 @@ def request(connection, method, path, body=None):
 def functions_status(port):
     """The invoker's `/system/functions`, by function name."""
     connection = http.client.HTTPConnection("127.0.0.1", port)
-    _, data = request(connection, "GET", "/system/functions")
+    _, data = request(connection, "GET", "/system/functions", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
     connection.close()
     return {function["name"]: function for function in json.loads(data)}
 

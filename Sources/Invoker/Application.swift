@@ -9,6 +9,8 @@ import ServiceLifecycle
 /// runs it; tests run it too.
 func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let manifest = try Manifest.load(path: configuration.manifestPath)
+    let state = try configuration.stateDirectory.prepare(logger: logger)
+    let adminKey = try AdminKey.forServer(configured: configuration.apiKey, state: state)
     let binary = try await FunctionsBinary.locate(
         explicitPath: configuration.functionsBinary,
         build: configuration.buildFunctions,
@@ -52,21 +54,27 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         dispatcher: dispatcher,
         logger: logger
     )
-    let router = Router(context: InvokerRequestContext.self)
-    if let apiKey = configuration.apiKey {
-        router.add(middleware: APIKeyMiddleware(key: apiKey))
+    if let routes = NetworkExposure(host: configuration.host, manifest: manifest).openRoutes {
+        logger.warning(
+            "Function routes without authentication are open to anyone who can reach this address",
+            metadata: [LogKey.host: "\(configuration.host)", LogKey.routes: "\(routes)"]
+        )
     }
+    let router = Router(context: InvokerRequestContext.self)
+    let admin = router.group().add(middleware: APIKeyMiddleware(key: BearerKey(key: adminKey)))
+    HealthRoutes(log: log).register(on: router)
     FunctionRoutes(manifest: manifest, dispatcher: dispatcher).register(on: router)
     InvokeAPIRoutes(
         dispatcher: dispatcher,
         asyncInvocations: queues.asyncInvocations,
-        signatures: configuration.invokeCredentials.map(SigV4Verifier.init)
+        signatures: configuration.invokeCredentials.map(SigV4Verifier.init),
+        adminKey: BearerKey(key: adminKey)
     )
     .register(on: router)
-    SystemRoutes(pools: pools).register(on: router)
+    SystemRoutes(pools: pools).register(on: admin)
     AdminRoutes(store: try InvocationStore(path: log.path), log: log, pools: pools, metrics: metrics)
-        .register(on: router)
-    queues.routes(dispatcher: dispatcher).register(on: router)
+        .register(on: admin)
+    queues.routes(dispatcher: dispatcher).register(on: router, admin: admin)
     return Application(
         router: JSONErrorRouter(router: router),
         server: configuration.edge.server,

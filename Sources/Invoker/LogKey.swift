@@ -25,6 +25,12 @@ enum LogKey {
     static let invocationDuration = "invocation.duration_ms"
     /// An error that was handled.
     static let error = "error"
+    /// A file or folder an entry is about.
+    static let path = "file.path"
+    /// Function routes an entry is about, as `METHOD /path (function)`.
+    static let routes = "http.routes"
+    /// The address the HTTP server listens on.
+    static let host = "server.address"
 
     /// The queue an entry is about.
     static let queue = "queue.name"

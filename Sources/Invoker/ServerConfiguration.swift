@@ -18,7 +18,8 @@ struct ServerConfiguration: Sendable {
     var queue = SQLiteQueueStore.Configuration()
     /// The `Functions` worker binary; nil is the one beside the invoker.
     var functionsBinary: String?
-    /// The key the admin API (`/system/…`, `/metrics`) requires as `Authorization: Bearer <key>`; nil leaves it open.
+    /// The key the admin API (`/system/…`, `/metrics`) requires as `Authorization: Bearer <key>`; nil generates one
+    /// at start and writes it to `admin.key` in the state directory, where the CLI finds it.
     var apiKey: String?
     /// The access keys the Invoke API requires signatures from (AWS Signature Version 4); nil leaves it open.
     var invokeCredentials: AWSCredentials?
@@ -39,6 +40,9 @@ struct ServerConfiguration: Sendable {
     var buildFunctions = true
     /// Called once the HTTP server listens, with its channel (tests read the port from it).
     var onServerRunning: @Sendable (any Channel) async -> Void = { _ in }
+
+    /// The private state directory, `.invoker` beside the manifest.
+    var stateDirectory: StateDirectory { StateDirectory(beside: manifestPath) }
 
     /// The database path, resolving the default.
     var resolvedDatabasePath: String {

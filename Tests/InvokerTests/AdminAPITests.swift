@@ -38,7 +38,11 @@ struct AdminAPITests {
         defer { environment.remove() }
         try await environment.withInvoker { client in
             try await invokeKnownMix(client)
-            let response = try await client.execute(uri: "/metrics", method: .get)
+            let response = try await client.execute(
+                uri: "/metrics",
+                method: .get,
+                headers: TestEnvironment.adminHeaders
+            )
             #expect(response.headers[.contentType]?.hasPrefix("text/plain") == true)
             let samples = Self.samples(String(buffer: response.body))
             #expect(samples[#"faas_invocations{function="sleep",trigger="http",status="success"}"#] == 3)
@@ -60,7 +64,9 @@ struct AdminAPITests {
             var cursor: String?
             repeat {
                 let query = "/system/invocations?limit=3" + (cursor.map { "&cursor=\($0)" } ?? "")
-                let page = try Self.json(try await client.execute(uri: query, method: .get).body)
+                let page = try Self.json(
+                    try await client.execute(uri: query, method: .get, headers: TestEnvironment.adminHeaders).body
+                )
                 let invocations = page["invocations"] as? [[String: Any]] ?? []
                 ids += invocations.compactMap { $0["id"] as? String }
                 cursor = page["nextCursor"] as? String
@@ -68,31 +74,59 @@ struct AdminAPITests {
             #expect(ids.count == 4 && ids == ids.sorted(by: >), "newest first, every record once: \(ids)")
 
             let errors = try Self.json(
-                try await client.execute(uri: "/system/invocations?status=error", method: .get).body
+                try await client.execute(
+                    uri: "/system/invocations?status=error",
+                    method: .get,
+                    headers: TestEnvironment.adminHeaders
+                ).body
             )
             let failed = errors["invocations"] as? [[String: Any]] ?? []
             #expect(failed.count == 1 && failed.first?["function"] as? String == "fail")
-            let bad = try await client.execute(uri: "/system/invocations?status=nope", method: .get)
+            let bad = try await client.execute(
+                uri: "/system/invocations?status=nope",
+                method: .get,
+                headers: TestEnvironment.adminHeaders
+            )
             #expect(bad.status == .badRequest && String(buffer: bad.body).contains("unknown status"))
 
-            let one = try await client.execute(uri: "/system/invocations/\(ids[0].prefix(30))", method: .get)
+            let one = try await client.execute(
+                uri: "/system/invocations/\(ids[0].prefix(30))",
+                method: .get,
+                headers: TestEnvironment.adminHeaders
+            )
             #expect(try Self.json(one.body)["id"] as? String == ids[0])
-            let missing = try await client.execute(uri: "/system/invocations/ffffffff", method: .get)
+            let missing = try await client.execute(
+                uri: "/system/invocations/ffffffff",
+                method: .get,
+                headers: TestEnvironment.adminHeaders
+            )
             #expect(missing.status == .notFound)
 
             // `invoker logs --url` reads the same API.
-            let remote = try AdminClient(url: "http://127.0.0.1:\(try #require(client.port))", apiKey: nil)
+            let remote = try AdminClient(
+                url: "http://127.0.0.1:\(try #require(client.port))",
+                apiKey: TestEnvironment.adminKey
+            )
             let listed = try await Logs.parse(["--url", remote.base.absoluteString, "--json", "--function", "sleep"])
                 .output(from: remote, formatter: InvocationFormatter())
             #expect(listed.split(separator: "\n").count == 3)
         }
     }
 
-    @Test("with an API key, /system and /metrics need it; function routes, /healthz and /readyz stay open")
+    @Test("with an API key, /system and /metrics need it, no admin.key is left; other routes stay open")
     func apiKey() async throws {
         defer { environment.remove() }
+        try StateDirectory.writePrivateFile(
+            at: environment.stateDirectory + "/" + AdminKey.fileName,
+            contents: "stale"
+        )
         try await environment.withInvoker(apiKey: "s3cret") { client in
-            #expect(try await client.execute(uri: "/system/functions", method: .get).status == .unauthorized)
+            for uri in ["/system/functions", "/system/queues", "/system/invocations", "/metrics"] {
+                let missing = try await client.execute(uri: uri, method: .get)
+                #expect(missing.status == .unauthorized, "\(uri)")
+                #expect(missing.headers[.contentType] == "application/json")
+                #expect(try Self.json(missing.body)["errorType"] as? String == "Unauthorized", "\(uri)")
+            }
             let wrong = try await client.execute(
                 uri: "/metrics",
                 method: .get,
@@ -114,8 +148,42 @@ struct AdminAPITests {
             )
             #expect(function.status == .ok)
         }
-        #expect(APIKeyMiddleware.constantTimeEqual("abc", "abc"))
-        #expect(!APIKeyMiddleware.constantTimeEqual("abc", "abd") && !APIKeyMiddleware.constantTimeEqual("abc", "ab"))
+        #expect(!FileManager.default.fileExists(atPath: environment.stateDirectory + "/" + AdminKey.fileName))
+        #expect(BearerKey.constantTimeEqual("abc", "abc"))
+        #expect(!BearerKey.constantTimeEqual("abc", "abd") && !BearerKey.constantTimeEqual("abc", "ab"))
+    }
+
+    @Test("without a key, serve generates one into the state directory's admin.key, 0600, and requires it")
+    func generatedKey() async throws {
+        defer { environment.remove() }
+        try await environment.withInvoker(apiKey: nil) { client in
+            let path = environment.stateDirectory + "/" + AdminKey.fileName
+            let attributes = try FileManager.default.attributesOfItem(atPath: path)
+            #expect((attributes[.posixPermissions] as? Int) == 0o600)
+            let key = try #require(AdminKey.resolve(explicit: nil, environment: [:], path: path))
+            #expect(key.count == 64)
+            #expect(try await client.execute(uri: "/system/functions", method: .get).status == .unauthorized)
+            let wrong = try await client.execute(
+                uri: "/system/functions",
+                method: .get,
+                headers: TestEnvironment.adminHeaders
+            )
+            #expect(wrong.status == .unauthorized)
+            let right = try await client.execute(
+                uri: "/system/functions",
+                method: .get,
+                headers: [.authorization: "Bearer \(key)"]
+            )
+            #expect(right.status == .ok)
+            // The CLI's client finds the key in the file when it is given none.
+            let url = "http://127.0.0.1:\(try #require(client.port))"
+            let remote = try AdminClient(
+                url: url,
+                apiKey: AdminKey.resolve(explicit: nil, environment: [:], path: path)
+            )
+            let listed = try await Logs.parse(["--url", url, "--json"]).output(from: remote, formatter: .init())
+            #expect(listed.isEmpty)
+        }
     }
 
     private static func json(_ body: ByteBuffer) throws -> [String: Any] {

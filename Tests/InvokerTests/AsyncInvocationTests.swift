@@ -96,7 +96,11 @@ struct AsyncInvocationTests {
 
                 let queues = try JSONDecoder().decode(
                     [QueueStatistics].self,
-                    from: try await client.execute(uri: "/system/queues", method: .get).body
+                    from: try await client.execute(
+                        uri: "/system/queues",
+                        method: .get,
+                        headers: TestEnvironment.adminHeaders
+                    ).body
                 )
                 #expect(queues.map(\.name) == ["async:fail"])
                 #expect(queues.first?.deadLetters == 1 && queues.first?.function == "fail")

@@ -256,7 +256,7 @@ struct HTTPTriggerTests {
         try await app.test(.live) { client in
             let hello = try await client.execute(uri: "/hello?name=Ada", method: .get)
             #expect(String(buffer: hello.body) == "Hello, Ada!")
-            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            let metrics = try await client.execute(uri: "/metrics", method: .get, headers: TestEnvironment.adminHeaders)
             #expect(String(buffer: metrics.body).contains(#"faas_invocations{function="hello""#))
         }
         #expect(try await environment.records().isEmpty)

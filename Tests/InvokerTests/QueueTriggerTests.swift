@@ -49,13 +49,21 @@ struct QueueTriggerTests {
                 try await group.waitForAll()
             }
             #expect(await eventually(timeout: .seconds(30)) { RecordedMessage.read(records).count >= 1_000 })
-            let queues = try await client.execute(uri: "/system/queues", method: .get)
+            let queues = try await client.execute(
+                uri: "/system/queues",
+                method: .get,
+                headers: TestEnvironment.adminHeaders
+            )
             let statistics = try JSONDecoder().decode([QueueStatistics].self, from: queues.body)
             #expect(statistics.map(\.name) == ["jobs"])
             #expect(try await eventually { try await Self.queue("jobs", of: client)?.inFlight == 0 })
             let pool = try JSONDecoder().decode(
                 [SystemRoutes.FunctionStatus].self,
-                from: try await client.execute(uri: "/system/functions", method: .get).body
+                from: try await client.execute(
+                    uri: "/system/functions",
+                    method: .get,
+                    headers: TestEnvironment.adminHeaders
+                ).body
             )
             #expect(pool.first?.spawned ?? 0 >= 2, "a backlog of 100 batches should start more than one worker")
             // With the queue empty, the pool scales back to zero after idleTimeout.
@@ -63,7 +71,11 @@ struct QueueTriggerTests {
                 try await eventually(timeout: .seconds(15)) {
                     let functions = try JSONDecoder().decode(
                         [SystemRoutes.FunctionStatus].self,
-                        from: try await client.execute(uri: "/system/functions", method: .get).body
+                        from: try await client.execute(
+                            uri: "/system/functions",
+                            method: .get,
+                            headers: TestEnvironment.adminHeaders
+                        ).body
                     )
                     return functions.first.map { $0.workers.idle + $0.workers.busy + $0.workers.starting } == 0
                 }
@@ -266,7 +278,11 @@ struct QueueTriggerTests {
             #expect(tooLarge.headers[.amznErrorType] == "RequestTooLargeException")
             let queues = try JSONDecoder().decode(
                 [QueueStatistics].self,
-                from: try await client.execute(uri: "/system/queues", method: .get).body
+                from: try await client.execute(
+                    uri: "/system/queues",
+                    method: .get,
+                    headers: TestEnvironment.adminHeaders
+                ).body
             )
             #expect(queues.map(\.name) == ["jobs"])
             #expect(queues.allSatisfy { $0.depth + $0.inFlight + $0.delayed + $0.deadLetters == 0 })
@@ -277,7 +293,11 @@ struct QueueTriggerTests {
 
     /// The statistics of `queue` from `GET /system/queues`.
     static func queue(_ name: String, of client: some TestClientProtocol) async throws -> QueueStatistics? {
-        let response = try await client.execute(uri: "/system/queues", method: .get)
+        let response = try await client.execute(
+            uri: "/system/queues",
+            method: .get,
+            headers: TestEnvironment.adminHeaders
+        )
         return try JSONDecoder().decode([QueueStatistics].self, from: response.body).first { $0.name == name }
     }
 }

@@ -185,7 +185,11 @@ struct ScalingTests {
     }
 
     private static func status(_ client: some TestClientProtocol) async throws -> SystemRoutes.FunctionStatus {
-        let response = try await client.execute(uri: "/system/functions", method: .get)
+        let response = try await client.execute(
+            uri: "/system/functions",
+            method: .get,
+            headers: TestEnvironment.adminHeaders
+        )
         return try #require(try JSONDecoder().decode([SystemRoutes.FunctionStatus].self, from: response.body).first)
     }
 }
@@ -246,7 +250,11 @@ struct FailingFunctionTests {
             let rejection = try #require(backedOff)
             #expect(rejection.body.contains("FunctionFailing") && rejection.body.contains("Runtime.HandlerNotFound"))
             #expect(rejection.retryAfter != nil)
-            let status = try await client.execute(uri: "/system/functions", method: .get)
+            let status = try await client.execute(
+                uri: "/system/functions",
+                method: .get,
+                headers: TestEnvironment.adminHeaders
+            )
             #expect(String(buffer: status.body).contains(#""spawned":"#))
         }
         let records = try await environment.records()

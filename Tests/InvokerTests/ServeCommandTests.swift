@@ -29,9 +29,11 @@ struct ServeCommandTests {
                     group.addTask { try await Self.post(url + "/function/sleep", body: #"{"ms":3000}"#) }
                 }
                 // Once all four are running, ask the invoker to stop.
-                #expect(try await eventually { try await Self.busyWorkers(url) == 4 })
-                // `invoker functions` shows the same from the command line.
-                let table = try await Self.invoker(["functions", "--url", url]).split(separator: "\n")
+                #expect(try await eventually { try await Self.busyWorkers(url, environment: environment) == 4 })
+                // `invoker functions` shows the same from the command line, with the admin key that serve generated
+                // into .invoker/admin.key beside the manifest, from where the command runs.
+                let table = try await Self.invoker(["functions", "--url", url], in: environment.directory.path)
+                    .split(separator: "\n")
                 #expect(table.first?.hasPrefix("FUNCTION") == true)
                 let columns = table.dropFirst().first?.split(separator: " ").map(String.init) ?? []
                 #expect(columns.first == "sleep" && columns.dropFirst(2).first == "4", "\(table)")
@@ -84,16 +86,22 @@ struct ServeCommandTests {
         return String(decoding: data, as: UTF8.self)
     }
 
-    private static func busyWorkers(_ url: String) async throws -> Int {
-        let (data, _) = try await URLSession.shared.data(from: URL(string: url + "/system/functions")!)
+    private static func busyWorkers(_ url: String, environment: TestEnvironment) async throws -> Int {
+        let path = environment.stateDirectory + "/" + AdminKey.fileName
+        let key = try #require(AdminKey.resolve(explicit: nil, environment: [:], path: path))
+        var request = URLRequest(url: URL(string: url + "/system/functions")!)
+        request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        let (data, _) = try await URLSession.shared.data(for: request)
         let functions = try JSONDecoder().decode([SystemRoutes.FunctionStatus].self, from: data)
         return functions.reduce(0) { $0 + $1.workers.busy }
     }
 
-    private static func invoker(_ arguments: [String]) async throws -> String {
+    private static func invoker(_ arguments: [String], in directory: String? = nil) async throws -> String {
         let result = try await Subprocess.run(
             .path(FilePath(TestEnvironment.invokerBinary)),
             arguments: Arguments(arguments),
+            environment: .inherit.updating(["INVOKER_API_KEY": ""]),
+            workingDirectory: directory.map { FilePath($0) },
             output: .string(limit: 1 << 22),
             error: .string(limit: 1 << 16)
         )

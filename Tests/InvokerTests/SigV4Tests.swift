@@ -1,5 +1,6 @@
 import Foundation
 import HTTPTypes
+import HummingbirdTesting
 import NIOCore
 import Testing
 
@@ -153,5 +154,53 @@ struct SigV4Tests {
         } catch {
             #expect(error.message.contains("no profile has both"))
         }
+    }
+}
+
+/// The Invoke API behind `--invoke-credentials`, end to end: a caller without a valid signature never reaches the
+/// function; the admin key (what `invoker invoke` sends) is accepted instead of a signature.
+@Suite("SigV4 on the Invoke API, end to end")
+struct SigV4EndToEndTests {
+    @Test("unsigned and forged calls get Lambda's 403 and run nothing; the admin key is let through")
+    func guarded() async throws {
+        let environment = try TestEnvironment(functions: ["greet": ["handler": "greet"]])
+        defer { environment.remove() }
+        let path = "/2015-03-31/functions/greet/invocations"
+        let body = ByteBuffer(string: #"{"name":"Ada"}"#)
+        try await environment.withInvoker(configure: { $0.invokeCredentials = SigV4Tests.credentials }) { client in
+            let unsigned = try await client.execute(uri: path, method: .post, body: body)
+            #expect(unsigned.status == .forbidden)
+            #expect(unsigned.headers[.amznErrorType] == "MissingAuthenticationTokenException")
+            let forged = try await client.execute(
+                uri: path,
+                method: .post,
+                headers: [
+                    .authorization:
+                        "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/lambda/aws4_request,"
+                        + " SignedHeaders=host;x-amz-date, Signature=\(String(repeating: "0", count: 64))",
+                    .amzDate: "20261201T120000Z",
+                ],
+                body: body
+            )
+            #expect(forged.status == .forbidden)
+            #expect(forged.headers[.amznErrorType] == "InvalidSignatureException")
+            let wrongKey = try await client.execute(
+                uri: path,
+                method: .post,
+                headers: [.authorization: "Bearer not-the-admin-key"],
+                body: body
+            )
+            #expect(wrongKey.status == .forbidden)
+            let admin = try await client.execute(
+                uri: path,
+                method: .post,
+                headers: TestEnvironment.adminHeaders,
+                body: body
+            )
+            #expect(admin.status == .ok)
+            #expect(String(buffer: admin.body) == #"{"greeting":"Hello, Ada!"}"#)
+        }
+        let records = try await environment.records()
+        #expect(records.count == 1, "only the admin's call ran")
     }
 }

@@ -25,6 +25,8 @@ HANDLERS = Path(__file__).resolve().parent / "handlers"
 PYTHON_EXAMPLE = REPOSITORY / "examples" / "python"
 # The example's virtual environment, made from a system Python so that isolated workers (other users) can run it.
 WORKER_PYTHON = PYTHON_EXAMPLE / ".venv" / "bin" / "python"
+# The admin API key the invoker is started with (the admin API always needs one).
+ADMIN_KEY = "compat-admin-key"
 SERVING = re.compile(r"^invoker: serving .* on (http://127\.0\.0\.1:\d+)$")
 # The access key every client here signs with.
 ACCESS_KEY_ID = "AKIDEXAMPLE"
@@ -122,7 +124,8 @@ class Invoker:
 
     def function(self, name):
         """`GET /system/functions`: the pool of function `name`, live."""
-        with urllib.request.urlopen(self.url + "/system/functions", timeout=10) as response:
+        request = urllib.request.Request(self.url + "/system/functions", headers={"Authorization": f"Bearer {ADMIN_KEY}"})
+        with urllib.request.urlopen(request, timeout=10) as response:
             status = json.load(response)
         functions = status["functions"] if isinstance(status, dict) else status
         return next(function for function in functions if function["name"] == name)
@@ -154,6 +157,7 @@ def invoker():
         [
             str(bin_path / "invoker"), "serve", "--port", "0", "--manifest", str(directory / "functions.json"),
             "--db", str(database), "--functions-binary", str(bin_path / "Functions"), "--log-level", "warning",
+            "--api-key", ADMIN_KEY,
             *signing,
         ],
         stdout=subprocess.PIPE,

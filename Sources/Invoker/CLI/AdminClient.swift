@@ -9,16 +9,17 @@ import FoundationNetworking
 struct AdminClient: InvocationSource {
     /// The invoker's address, such as `http://127.0.0.1:8080`.
     let base: URL
-    /// The admin API key, when the invoker requires one.
+    /// The admin API key; nil when none was given or found.
     let apiKey: String?
 
-    /// A client of the invoker at `url`, authenticating with `apiKey` or the `INVOKER_API_KEY` environment variable.
+    /// A client of the invoker at `url`, authenticating with `apiKey`, else the `INVOKER_API_KEY` environment
+    /// variable, else the key `invoker serve` generated into `.invoker/admin.key` (see ``AdminKey``).
     init(url: String, apiKey: String?) throws {
         guard let base = URL(string: url), base.scheme == "http" || base.scheme == "https" else {
             throw ValidationError("--url \(url) is not a URL such as http://127.0.0.1:8080")
         }
         self.base = base
-        self.apiKey = apiKey ?? ProcessInfo.processInfo.environment["INVOKER_API_KEY"]
+        self.apiKey = AdminKey.resolve(explicit: apiKey)
     }
 
     /// The body of `GET path?query`, or an error that says what the invoker answered.
@@ -36,7 +37,10 @@ struct AdminClient: InvocationSource {
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard status == 200 else {
             let message = (try? JSONDecoder().decode(ErrorDocument.self, from: data))?.errorMessage
-            let hint = status == 401 ? " (pass --api-key or set INVOKER_API_KEY)" : ""
+            let hint =
+                status == 401
+                ? " (pass --api-key, set INVOKER_API_KEY, or run from the folder whose .invoker/admin.key it wrote)"
+                : ""
             throw ValidationError(
                 "the invoker answered \(status): \(message ?? String(decoding: data, as: UTF8.self))\(hint)"
             )

@@ -11,7 +11,7 @@ struct FunctionsCommand: AsyncParsableCommand {
     @Option(help: "The running invoker's address.")
     var url = "http://127.0.0.1:8080"
 
-    @Option(help: "The admin API key (default: the INVOKER_API_KEY environment variable).")
+    @Option(help: "The admin API key (default: INVOKER_API_KEY, else the file .invoker/admin.key).")
     var apiKey: String?
 
     @Flag(help: "Print the invoker's JSON (GET /system/functions) as is.")

@@ -26,6 +26,14 @@ struct InvokeCommand: AsyncParsableCommand {
     @Option(help: "The running invoker's address.")
     var url = "http://127.0.0.1:8080"
 
+    @Option(
+        help: ArgumentHelp(
+            "The invoker's admin key, which an Invoke API that requires signatures accepts instead of one.",
+            discussion: "Defaults to INVOKER_API_KEY, then to .invoker/admin.key in the current folder."
+        )
+    )
+    var apiKey: String?
+
     func run() async throws {
         guard let base = URL(string: url), base.scheme != nil else {
             throw ValidationError("--url \(url) is not a URL such as http://127.0.0.1:8080")
@@ -36,6 +44,9 @@ struct InvokeCommand: AsyncParsableCommand {
         request.httpBody = Data(data.utf8)
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.setValue(Self.userAgent, forHTTPHeaderField: "User-Agent")
+        if let key = AdminKey.resolve(explicit: apiKey) {
+            request.setValue("Bearer \(key)", forHTTPHeaderField: "Authorization")
+        }
         let (body, response): (Data, URLResponse)
         do {
             (body, response) = try await URLSession.shared.data(for: request)

@@ -71,7 +71,7 @@ struct Logs: AsyncParsableCommand {
     var url: String?
 
     /// The admin API key, with --url.
-    @Option(help: "The admin API key for --url (default: the INVOKER_API_KEY environment variable).")
+    @Option(help: "The admin API key for --url (default: INVOKER_API_KEY, else the file .invoker/admin.key).")
     var apiKey: String?
 
     /// The filter the options describe.

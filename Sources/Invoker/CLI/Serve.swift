@@ -42,8 +42,9 @@ struct Serve: AsyncParsableCommand {
 
     @Option(
         help: ArgumentHelp(
-            "Require this key as 'Authorization: Bearer <key>' on /system/* and /metrics.",
-            discussion: "Defaults to the INVOKER_API_KEY environment variable; without either the admin API is open."
+            "The key the admin API (/system/*, /metrics) requires as 'Authorization: Bearer <key>'.",
+            discussion: "Defaults to the INVOKER_API_KEY environment variable; without either, a key is generated at"
+                + " start into .invoker/admin.key beside the manifest (0600), where the CLI finds it."
         )
     )
     var apiKey: String?

@@ -4,7 +4,7 @@ import NIOCore
 import Prometheus
 
 /// The admin API besides `/system/functions`: the invocation log (`GET /system/invocations`, `GET
-/// /system/invocations/{id}`), readiness (`GET /readyz`) and metrics (`GET /metrics`, Prometheus text).
+/// /system/invocations/{id}`) and metrics (`GET /metrics`, Prometheus text).
 struct AdminRoutes: Sendable {
     /// The most records one page of `/system/invocations` returns.
     static let maximumPageSize = 1000
@@ -18,28 +18,19 @@ struct AdminRoutes: Sendable {
     /// The metrics to export.
     let metrics: InvokerMetrics
 
-    /// Adds the routes to `router`.
-    func register(on router: Router<InvokerRequestContext>) {
-        router.get("/system/invocations") { request, _ in
+    /// Adds the routes to `admin`, the group that requires the admin key.
+    func register(on admin: some RouterMethods<InvokerRequestContext>) {
+        admin.get("/system/invocations") { request, _ in
             try await self.list(request)
         }
-        router.get("/system/invocations/{id}") { _, context in
+        admin.get("/system/invocations/{id}") { _, context in
             let id = try context.parameters.require("id")
             return try await Self.translatingLogErrors {
                 let record = try await store.record(idOrPrefix: id)
                 return Response.json(status: .ok, try InvocationFormatter().json(record))
             }
         }
-        router.get("/readyz") { _, _ in
-            guard await log.isWritable() else {
-                return Response.json(
-                    status: .serviceUnavailable,
-                    #"{"status":"unavailable","reason":"the invocation log cannot be written"}"#
-                )
-            }
-            return Response.json(status: .ok, #"{"status":"ready"}"#)
-        }
-        router.get("/metrics") { _, _ in
+        admin.get("/metrics") { _, _ in
             metrics.update(pools: pools, log: log)
             var text: [UInt8] = []
             metrics.registry.emit(into: &text)

@@ -23,12 +23,14 @@ struct InvokeAPIRoutes: Sendable {
     var asyncInvocations: AsyncInvocations? = nil
     /// Checks the requests' AWS Signature Version 4 signatures; nil leaves the Invoke API open.
     var signatures: SigV4Verifier? = nil
+    /// The admin key, which the Invoke API accepts instead of a signature.
+    var adminKey: BearerKey? = nil
 
     /// Adds the route to `router`, behind the signature check when there is one.
     func register(on router: Router<InvokerRequestContext>) {
         let group = router.group()
         if let signatures {
-            group.add(middleware: SigV4Middleware(verifier: signatures))
+            group.add(middleware: SigV4Middleware(verifier: signatures, adminKey: adminKey))
         }
         group.post(RouterPath(Self.path)) { request, context in
             let requestID = dispatcher.ids.next()

@@ -6,8 +6,8 @@ import NIOCore
 import Runtime
 
 /// The producers' routes and the queues' status: `POST /queue/{queue}` enqueues a message for the function that
-/// consumes the queue, `POST /async-function/{name}[/…]` queues an asynchronous invocation, `GET /system/queues`
-/// reports every queue's counts.
+/// consumes the queue, `POST /async-function/{name}[/…]` queues an asynchronous invocation, and in the admin API
+/// `GET /system/queues` reports every queue's counts.
 struct QueueRoutes: Sendable {
     /// The largest message accepted, body and attributes (SQS's limit).
     static let maxMessageBytes = 256 * 1024
@@ -23,8 +23,9 @@ struct QueueRoutes: Sendable {
     /// Where storage failures are reported (the caller only learns that the message was not stored).
     let logger: Logger
 
-    /// Adds the routes to `router`.
-    func register(on router: Router<InvokerRequestContext>) {
+    /// Adds the producers' routes to `router` and the queue administration to `admin`, the group that requires the
+    /// admin key.
+    func register(on router: Router<InvokerRequestContext>, admin: some RouterMethods<InvokerRequestContext>) {
         router.post("/queue/{queue}") { request, context in
             try await self.enqueue(request, queue: try context.parameters.require("queue"))
         }
@@ -36,7 +37,7 @@ struct QueueRoutes: Sendable {
                 try await self.invokeAsynchronously(request, context: context)
             }
         }
-        router.get("/system/queues") { _, _ in
+        admin.get("/system/queues") { _, _ in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let body = try encoder.encode(try await store.statistics())

@@ -2,7 +2,7 @@ import Foundation
 import Hummingbird
 import NIOCore
 
-/// The admin API: `GET /healthz` and `GET /system/functions`.
+/// The admin API's `GET /system/functions`.
 struct SystemRoutes: Sendable {
     /// One function's settings and the live state of its pool, as `GET /system/functions` reports it.
     struct FunctionStatus: Codable, Sendable {
@@ -47,10 +47,9 @@ struct SystemRoutes: Sendable {
     /// The pools whose state is reported.
     let pools: [WorkerPool]
 
-    /// Adds the routes to `router`.
-    func register(on router: Router<InvokerRequestContext>) {
-        router.get("/healthz") { _, _ in Response.json(status: .ok, #"{"status":"ok"}"#) }
-        router.get("/system/functions") { _, _ in
+    /// Adds the routes to `admin`, the group that requires the admin key.
+    func register(on admin: some RouterMethods<InvokerRequestContext>) {
+        admin.get("/system/functions") { _, _ in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
             let body = try encoder.encode(pools.map(Self.status))

@@ -117,11 +117,10 @@ final class InvocationLog: Service {
         state.withLock { $0.dropped }
     }
 
-    /// Opens (or creates) the database in WAL mode and migrates it.
+    /// Opens (or creates) the database in WAL mode, readable by its owner only, and migrates it.
     private static func openDatabase(at path: String, busyTimeout: Duration) throws -> DatabasePool {
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try StateDirectory.preparePrivateFile(at: path)
             var configuration = GRDB.Configuration()
             let (seconds, attoseconds) = busyTimeout.components
             configuration.busyMode = .timeout(Double(seconds) + Double(attoseconds) / 1e18)

@@ -18,6 +18,15 @@ protocol WorkerConnection: Sendable {
 
     /// The worker process has exited: fails the invocation in flight and stops listening.
     func close(exit: WorkerExit)
+
+    /// Called before the worker process starts, with the user it will run as: a connection that other processes
+    /// could reach lets only that user's processes in from then on.
+    func admit(only identity: WorkerIdentity)
+}
+
+extension WorkerConnection {
+    /// Nothing to restrict: the connection is a socket only the worker process holds.
+    func admit(only identity: WorkerIdentity) {}
 }
 
 /// Something a worker did that its pool needs to know about.

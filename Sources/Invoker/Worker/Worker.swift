@@ -107,7 +107,8 @@ final class Worker: Sendable {
         do {
             switch transport {
             case .native: connection = try await NativeConnection.open(on: eventLoop, onEvent: forward)
-            case .runtimeAPI: connection = try await RuntimeAPIConnection.listen(on: eventLoop, onEvent: forward)
+            case .runtimeAPI:
+                connection = try await RuntimeAPIConnection.listen(on: eventLoop, peers: .undecided, onEvent: forward)
             }
         } catch {
             channel.close(promise: nil)
@@ -148,6 +149,7 @@ final class Worker: Sendable {
         for (key, value) in launch.environment(connection: connection.environment) {
             environment[Environment.Key(stringLiteral: key)] = value
         }
+        connection.admit(only: identity)
         var options = PlatformOptions()
         options.processGroupID = 0
         var limits = launch.limits

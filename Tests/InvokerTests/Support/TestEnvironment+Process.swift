@@ -13,15 +13,22 @@ extension TestEnvironment {
     /// Runs the real `invoker serve` on this environment's manifest and databases, as a process on a free port, until
     /// `body` (given the invoker's URL and a way to signal the process) returns and the process ends; returns what
     /// `body` returned and how the process ended.
+    /// With `umask` (such as `"000"`), the invoker runs under that file mode creation mask.
     func serveProcess<Result: Sendable>(
+        umask: String? = nil,
         _ body: @escaping @Sendable (_ url: String, _ signal: @Sendable (Signal) throws -> Void) async throws -> Result
     ) async throws -> (result: Result, status: TerminationStatus) {
-        let arguments = [
+        var arguments = [
             "serve", "--port", "0", "--manifest", manifestPath, "--db", databasePath,
             "--functions-binary", Self.functionsBinary, "--log-level", "error",
         ]
+        var executable = Self.invokerBinary
+        if let umask {
+            arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", executable] + arguments
+            executable = "/bin/sh"
+        }
         let result = try await Subprocess.run(
-            .path(FilePath(Self.invokerBinary)),
+            .path(FilePath(executable)),
             arguments: Arguments(arguments),
             input: .none,
             output: .sequence,

@@ -22,6 +22,11 @@ struct TestEnvironment {
     /// The invoker executable.
     static let invokerBinary = buildDirectory.appendingPathComponent("invoker").path
 
+    /// The admin API key in-process invokers get unless a test asks for another (or for a generated one).
+    static let adminKey = "test-admin-key"
+    /// The header that authenticates a request to the admin API with ``adminKey``.
+    static let adminHeaders: HTTPFields = [.authorization: "Bearer \(adminKey)"]
+
     /// A fresh folder that holds this test's manifest and database.
     let directory: URL
 
@@ -56,27 +61,33 @@ struct TestEnvironment {
     var manifestPath: String { directory.appendingPathComponent("functions.json").path }
     /// The invocation log's path.
     var databasePath: String { directory.appendingPathComponent("invocations.sqlite").path }
+    /// The state directory, `.invoker` beside the manifest (the queue database and a generated admin key).
+    var stateDirectory: String { directory.appendingPathComponent(StateDirectory.name).path }
 
-    /// The configuration that serves this folder's manifest on a free port.
+    /// The configuration that serves this folder's manifest on a free port, its admin API keyed with ``adminKey``.
     var configuration: ServerConfiguration {
         var configuration = ServerConfiguration()
         configuration.port = 0
         configuration.manifestPath = manifestPath
         configuration.databasePath = databasePath
         configuration.functionsBinary = Self.functionsBinary
+        configuration.apiKey = Self.adminKey
         return configuration
     }
 
     /// Runs the invoker in this process (its workers are real processes) and calls `body` with a live client.
-    /// When it returns the invoker has shut down gracefully and every record is in the database.
+    /// When it returns the invoker has shut down gracefully and every record is in the database. The admin API takes
+    /// `apiKey` (nil: the invoker generates one into the state directory); `configure` changes anything else.
     func withInvoker(
-        apiKey: String? = nil,
+        apiKey: String? = adminKey,
+        configure: (inout ServerConfiguration) -> Void = { _ in },
         _ body: @escaping @Sendable (any TestClientProtocol) async throws -> Void
     ) async throws {
         var logger = Logger(label: "invoker-test")
         logger.logLevel = .warning
         var configuration = configuration
         configuration.apiKey = apiKey
+        configure(&configuration)
         let app = try await buildApplication(configuration, logger: logger)
         // As `invoker serve` runs it: on the event loops.
         try await withTaskExecutorPreference(EventLoopGroupTaskExecutor(MultiThreadedEventLoopGroup.singleton)) {

@@ -4,10 +4,13 @@ import NIOCore
 
 /// Lets through only Invoke API requests signed with AWS Signature Version 4 by one of the configured keys; the
 /// others get Lambda's 403 errors (`x-amzn-ErrorType` `InvalidSignatureException`, `UnrecognizedClientException`,
-/// …), which AWS SDKs raise by those names.
+/// …), which AWS SDKs raise by those names. The admin key (`Authorization: Bearer`) is accepted too: `invoker invoke`
+/// sends it, and whoever holds it controls the invoker anyway.
 struct SigV4Middleware<Context: RequestContext>: RouterMiddleware {
     /// The signature check.
     let verifier: SigV4Verifier
+    /// The admin key, accepted instead of a signature; nil accepts signatures only.
+    let adminKey: BearerKey?
 
     func handle(
         _ request: Request,
@@ -16,6 +19,9 @@ struct SigV4Middleware<Context: RequestContext>: RouterMiddleware {
     ) async throws
         -> Response
     {
+        if adminKey?.isPresented(in: request) == true {
+            return try await next(request, context)
+        }
         var request = request
         let body: ByteBuffer
         do {

@@ -76,7 +76,7 @@ struct SigV4Verifier: Sendable {
             authorization: authorization,
             secret: key.secretAccessKey
         )
-        guard Self.constantTimeEqual(expected, authorization.signature) else {
+        guard BearerKey.constantTimeEqual(expected, authorization.signature) else {
             throw .invalid(
                 "The request signature we calculated does not match the signature you provided. Check your AWS Secret"
                     + " Access Key and signing method. Consult the service documentation for details."
@@ -186,11 +186,5 @@ struct SigV4Verifier: Sendable {
 
     private static func hex(_ digest: some Sequence<UInt8>) -> String {
         digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
-    }
-
-    private static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let (x, y) = (Array(a.utf8), Array(b.utf8))
-        guard x.count == y.count else { return false }
-        return zip(x, y).reduce(UInt8(0)) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -29,7 +29,8 @@ final class SQLiteQueueStore: QueueStore {
     /// Makes message ids.
     let ids: UUIDv7Generator
 
-    /// Opens the queue database at `path`, creating it and its directory if needed, and brings its schema up to
+    /// Opens the queue database at `path`, creating it and its directory if needed (readable by their owner only, see
+    /// ``StateDirectory``), and brings its schema up to
     /// date; throws a ``QueueError`` naming the path when it cannot.
     init(
         path: String,
@@ -40,8 +41,7 @@ final class SQLiteQueueStore: QueueStore {
         self.now = now
         self.ids = UUIDv7Generator(now: { UInt64(max(now(), 0)) })
         do {
-            let directory = URL(fileURLWithPath: path).deletingLastPathComponent()
-            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            try StateDirectory.preparePrivateFile(at: path)
             var options = GRDB.Configuration()
             options.busyMode = .timeout(configuration.busyTimeout.seconds)
             options.prepareDatabase { db in

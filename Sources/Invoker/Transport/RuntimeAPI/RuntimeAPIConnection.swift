@@ -6,7 +6,8 @@ import Synchronization
 /// A worker's own Lambda Runtime API (2018-06-01) endpoint, listening on `127.0.0.1` at an ephemeral port.
 ///
 /// The worker long-polls `GET …/invocation/next`; ``invoke(_:)`` answers that poll with an invocation and waits for
-/// the worker's `POST …/response` or `POST …/error`. Any Lambda runtime client works against it.
+/// the worker's `POST …/response` or `POST …/error`. Any Lambda runtime client works against it. When workers run
+/// under their own user ids, only the worker's user may connect (see ``AllowedPeers``).
 final class RuntimeAPIConnection: HandingOffConnection {
     /// Lambda-style request-handling state, guarded by one lock.
     private struct State {
@@ -20,24 +21,35 @@ final class RuntimeAPIConnection: HandingOffConnection {
     private let state = Mutex(State())
     private let eventLoop: any EventLoop
     private let onEvent: @Sendable (WorkerEvent) -> Void
+    /// Who may connect now.
+    let allowedPeers: Mutex<AllowedPeers>
 
-    private init(eventLoop: any EventLoop, onEvent: @escaping @Sendable (WorkerEvent) -> Void) {
+    private init(
+        eventLoop: any EventLoop,
+        peers: AllowedPeers,
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void
+    ) {
         self.eventLoop = eventLoop
+        self.allowedPeers = Mutex(peers)
         self.onEvent = onEvent
     }
 
-    /// Starts listening on `eventLoop`; `onEvent` is called on that loop whenever the worker does something the
-    /// pool must know about.
+    /// Starts listening on `eventLoop` for connections from `peers` (a worker's listener starts `.undecided` and
+    /// learns its user from ``admit(only:)``); `onEvent` is called on that loop whenever the worker does something
+    /// the pool must know about.
     static func listen(
         on eventLoop: any EventLoop,
+        peers: AllowedPeers = .anyone,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void
     ) async throws -> RuntimeAPIConnection {
-        let connection = RuntimeAPIConnection(eventLoop: eventLoop, onEvent: onEvent)
+        let connection = RuntimeAPIConnection(eventLoop: eventLoop, peers: peers, onEvent: onEvent)
         let channel = try await ServerBootstrap(group: eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
             .childChannelInitializer { channel in
-                channel.eventLoop.makeCompletedFuture {
+                // Nothing is read from a connection before its peer is admitted: the channel is registered (and
+                // starts reading) only once this future succeeds; on failure the bootstrap closes it.
+                connection.admit(channel).flatMapThrowing {
                     try channel.pipeline.syncOperations.configureHTTPServerPipeline(withErrorHandling: true)
                     try channel.pipeline.syncOperations.addHandler(RuntimeAPIHandler(connection: connection))
                 }

@@ -1,0 +1,1 @@
+../../Sources/Invoker/Security/StateDirectory.swift
