@@ -31,10 +31,10 @@ struct InvokerError: Error, Sendable, CustomStringConvertible {
     /// What went wrong, for the user; never internal details or secrets.
     var message: String
     /// The function's own error behind this one, if any: the last failure of a function that keeps failing.
-    var cause: FunctionError?
+    var cause: WorkerError?
 
     /// Creates an error.
-    init(_ code: Code, _ message: String, cause: FunctionError? = nil) {
+    init(_ code: Code, _ message: String, cause: WorkerError? = nil) {
         self.code = code
         self.message = message
         self.cause = cause

@@ -38,7 +38,9 @@ struct DescriptorExhaustionTests {
             try await first.send("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\n\r\n{}")
             let echo = try await first.receive(timeout: .seconds(15))
             #expect(echo?.status == 200, "\(String(describing: echo))")
-            try await first.send("GET /metrics HTTP/1.1\r\nHost: x\r\n\r\n")
+            try await first.send(
+                "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(TestEnvironment.adminKey)\r\n\r\n"
+            )
             let metrics = try #require(try await first.receive())
             #expect(metrics.body.contains("invoker_connection_limit_reached"), "\(metrics.body)")
             await waiting.close()

@@ -28,7 +28,7 @@ struct InvocationFailureTests {
         var testDescription: String { errorType }
     }
 
-    static let workerError = FunctionError(type: "FixtureError", message: "no")
+    static let workerError = WorkerError(type: "FixtureError", message: "no")
     static let cases: [Case] = [
         Case(
             failure: .functionError(workerError),
@@ -63,7 +63,7 @@ struct InvocationFailureTests {
             ran: true
         ),
         Case(
-            failure: .startFailed(FunctionError(type: "Runtime.HandlerNotFound", message: "none")),
+            failure: .startFailed(WorkerError(type: "Runtime.HandlerNotFound", message: "none")),
             errorType: "Runtime.HandlerNotFound",
             status: .error,
             httpStatus: .badGateway,

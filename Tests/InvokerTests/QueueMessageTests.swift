@@ -170,7 +170,7 @@ struct QueueMessageTests {
             #expect(error.hasPrefix("Runtime.InvalidBatchResponse") && error.hasSuffix("(invocation inv)"))
         }
         let thrown = BatchOutcome(
-            .failed(.functionError(FunctionError(type: "FixtureError", message: "no"))),
+            .failed(.functionError(WorkerError(type: "FixtureError", message: "no"))),
             messageIDs: ids,
             invocationID: "inv"
         )

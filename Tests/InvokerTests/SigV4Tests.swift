@@ -167,7 +167,8 @@ struct SigV4EndToEndTests {
         defer { environment.remove() }
         let path = "/2015-03-31/functions/greet/invocations"
         let body = ByteBuffer(string: #"{"name":"Ada"}"#)
-        try await environment.withInvoker(configure: { $0.invokeCredentials = SigV4Tests.credentials }) { client in
+        let signed: (inout ServerConfiguration) -> Void = { $0.invokeCredentials = SigV4Tests.credentials }
+        try await environment.withInvoker(configure: signed) { client in
             let unsigned = try await client.execute(uri: path, method: .post, body: body)
             #expect(unsigned.status == .forbidden)
             #expect(unsigned.headers[.amznErrorType] == "MissingAuthenticationTokenException")

@@ -69,7 +69,11 @@ struct WorkerKillTests {
     }
 
     private static func busyWorkers(_ client: some TestClientProtocol) async throws -> Int {
-        let response = try await client.execute(uri: "/system/functions", method: .get)
+        let response = try await client.execute(
+            uri: "/system/functions",
+            method: .get,
+            headers: TestEnvironment.adminHeaders
+        )
         let status = try JSONDecoder().decode([SystemRoutes.FunctionStatus].self, from: response.body)
         return status.first?.workers.busy ?? 0
     }

@@ -151,7 +151,7 @@ struct WorkerPoolStateMachineTests {
     @Test("a worker that dies before it is ready is retried once, then the waiting requests get its error")
     func failedStart() {
         var machine = machine(max: 1)
-        let error = FunctionError(type: "Runtime.HandlerNotFound", message: "no handler")
+        let error = WorkerError(type: "Runtime.HandlerNotFound", message: "no handler")
         _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
         _ = machine.requestArrived(1, deadline: at(.seconds(10)), now: start)
         machine.workerInitFailed(0, error: error)
@@ -181,7 +181,7 @@ struct WorkerPoolStateMachineTests {
     @Test("consecutive crashes back off exponentially, up to the maximum")
     func crashLoopBackoff() {
         var backoff = StartBackoff()
-        let error = FunctionError(type: "Runtime.ExitError", message: "signal 11")
+        let error = WorkerError(type: "Runtime.ExitError", message: "signal 11")
         backoff.failed(error, atStart: false, now: start)
         #expect(backoff.allowsSpawn(now: start), "one crash costs nothing")
         var delays: [Duration] = []
@@ -369,7 +369,7 @@ extension Array where Element == WorkerPool.StateMachine<Int, Int>.Action {
         compactMap { if case .reject(let waiter, let rejection) = $0 { Rejected(waiter, rejection) } else { nil } }
     }
     /// The worker failures reported.
-    var failures: [FunctionError] { compactMap { if case .reportFailure(let error, _) = $0 { error } else { nil } } }
+    var failures: [WorkerError] { compactMap { if case .reportFailure(let error, _) = $0 { error } else { nil } } }
 }
 
 /// A request served by a worker.

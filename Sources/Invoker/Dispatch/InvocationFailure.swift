@@ -45,7 +45,7 @@ extension InvocationFailure {
     }
 
     /// The function threw, or its answer broke a rule (too large, malformed): the worker's error document.
-    static func functionError(_ error: FunctionError) -> Self {
+    static func functionError(_ error: WorkerError) -> Self {
         Self(
             errorType: error.type,
             message: error.message,
@@ -58,7 +58,7 @@ extension InvocationFailure {
     }
 
     /// No worker could be started for the invocation: the error the last one failed with.
-    static func startFailed(_ error: FunctionError) -> Self {
+    static func startFailed(_ error: WorkerError) -> Self {
         Self(
             errorType: error.type,
             message: error.message,

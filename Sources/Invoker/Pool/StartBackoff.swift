@@ -13,7 +13,7 @@ struct StartBackoff: Sendable {
     /// How many failures in a row there have been.
     private(set) var consecutiveFailures = 0
     /// The error of the last failure.
-    private(set) var lastError: FunctionError?
+    private(set) var lastError: WorkerError?
     /// When the next spawn may be tried; nil when it may be tried now.
     private(set) var retryAt: ContinuousClock.Instant?
     private var lastFailureWasAtStart = false
@@ -27,7 +27,7 @@ struct StartBackoff: Sendable {
     }
 
     /// A worker failed with `error`, before it was ready (`atStart`) or under an invocation.
-    mutating func failed(_ error: FunctionError, atStart: Bool, now: ContinuousClock.Instant) {
+    mutating func failed(_ error: WorkerError, atStart: Bool, now: ContinuousClock.Instant) {
         consecutiveFailures += 1
         lastError = error
         lastFailureWasAtStart = atStart

@@ -32,9 +32,9 @@ extension WorkerPool {
             case waitExpired
             /// The function's workers keep failing and no worker is alive: the last error, and when the next
             /// attempt will be made.
-            case failing(FunctionError, retryIn: Duration)
+            case failing(WorkerError, retryIn: Duration)
             /// The last worker failed to start and none may be spawned yet: its error.
-            case startFailed(FunctionError)
+            case startFailed(WorkerError)
         }
 
         /// Something for the pool to do, outside the lock.
@@ -53,7 +53,7 @@ extension WorkerPool {
             /// Read the busy worker's resident memory and report it with ``memorySampled(_:usedKB:)``.
             case sampleMemory(Int, Handle)
             /// A worker failed (it was not stopped on purpose): log it.
-            case reportFailure(FunctionError, WorkerExit)
+            case reportFailure(WorkerError, WorkerExit)
             /// The ticker is parked and there is work for it again: wake it.
             case wakeTicker
             /// Nothing needs the ticker: park it until ``wakeTicker``.
@@ -97,7 +97,7 @@ extension WorkerPool {
             /// How many invocations it was handed.
             var invocations = 0
             /// The error it reported while initialising, if any.
-            var initError: FunctionError?
+            var initError: WorkerError?
             /// When the response it is streaming must be finished.
             var streamDeadline: ContinuousClock.Instant?
         }
@@ -237,7 +237,7 @@ extension WorkerPool {
         }
 
         /// Worker `id` reported that it failed to initialise, with `error`; it is expected to exit.
-        mutating func workerInitFailed(_ id: Int, error: FunctionError) {
+        mutating func workerInitFailed(_ id: Int, error: WorkerError) {
             slots[id]?.initError = error
         }
 
@@ -275,11 +275,11 @@ extension WorkerPool {
             guard let slot = slots.removeValue(forKey: id) else { return [] }
             idle.removeAll { $0.id == id }
             var actions: [Action] = []
-            var failure: FunctionError?
+            var failure: WorkerError?
             if !onPurpose {
                 let error =
                     slot.initError
-                    ?? FunctionError(
+                    ?? WorkerError(
                         type: "Runtime.ExitError",
                         message: slot.state == .starting
                             ? "the worker exited with \(exit) before it was ready"

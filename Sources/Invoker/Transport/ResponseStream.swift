@@ -19,7 +19,7 @@ final class ResponseStream: Sendable {
         case complete
         /// The worker reported an error in the trailers (`Lambda-Runtime-Function-Error-Type` and `-Body`), or
         /// stopped sending before the end.
-        case error(FunctionError)
+        case error(WorkerError)
         /// The worker process ended before finishing the response.
         case workerGone(WorkerExit)
     }

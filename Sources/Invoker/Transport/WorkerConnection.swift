@@ -36,7 +36,7 @@ enum WorkerEvent: Sendable {
     /// The worker replied to its invocation; its output up to now belongs to that invocation.
     case replied
     /// The worker failed to initialise (`/runtime/init/error`); it is expected to exit.
-    case initFailed(FunctionError)
+    case initFailed(WorkerError)
     /// The worker broke its transport's protocol; it must be stopped.
     case unusable
 }

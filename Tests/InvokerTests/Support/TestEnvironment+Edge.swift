@@ -92,7 +92,7 @@ extension TestEnvironment {
         let arguments = [
             "--nofile=\(openFiles):\(openFiles)", "--", Self.invokerBinary,
             "serve", "--port", "0", "--manifest", manifestPath, "--db", databasePath,
-            "--functions-binary", Self.functionsBinary, "--log-level", "error",
+            "--functions-binary", Self.functionsBinary, "--log-level", "error", "--api-key", Self.adminKey,
         ]
         let result = try await Subprocess.run(
             .path("/usr/bin/prlimit"),

@@ -151,7 +151,7 @@ final class NativeConnection: HandingOffConnection {
     }
 
     /// The worker could not initialise.
-    func initFailed(_ error: FunctionError) {
+    func initFailed(_ error: WorkerError) {
         onEvent(.initFailed(error))
     }
 
@@ -164,7 +164,7 @@ final class NativeConnection: HandingOffConnection {
         channel.eventLoop.scheduleTask(in: Self.exitGracePeriod) {
             guard self.withHandoff({ $0.exit == nil }) else { return }
             self.violated(
-                FunctionError(
+                WorkerError(
                     type: "Runtime.ConnectionLost",
                     message: "the worker's connection failed (\(error)) and the worker is still running"
                 )
@@ -174,7 +174,7 @@ final class NativeConnection: HandingOffConnection {
 
     /// The worker broke the protocol: its invocation in flight fails with `error`, and the worker is not used
     /// again.
-    func violated(_ error: FunctionError) {
+    func violated(_ error: WorkerError) {
         let caller = state.withLock { state in
             state.workerWaiting = false
             return state.handoff.abandonInFlight()

@@ -19,7 +19,7 @@ final class NativeConnectionHandler: ChannelInboundHandler, Sendable {
         guard let connection else { return context.close(promise: nil) }
         let unknownID = { (id: String) in
             connection.violated(
-                FunctionError(
+                WorkerError(
                     type: "Runtime.InvalidRequestID",
                     message: "the worker answered invocation \(id), which is not in flight"
                 )
@@ -36,14 +36,14 @@ final class NativeConnectionHandler: ChannelInboundHandler, Sendable {
         case .httpResponse(let id, let response):
             if !connection.complete(id: id, with: .httpResponse(response)) { unknownID(id) }
         case .error(let id, let type, let message):
-            if !connection.complete(id: id, with: .error(FunctionError(type: type, message: message))) {
+            if !connection.complete(id: id, with: .error(WorkerError(type: type, message: message))) {
                 unknownID(id)
             }
         case .initError(let type, let message):
-            connection.initFailed(FunctionError(type: type, message: message))
+            connection.initFailed(WorkerError(type: type, message: message))
         case .invoke:
             connection.violated(
-                FunctionError(type: "Runtime.InvalidFrame", message: "the worker sent a frame only the invoker sends")
+                WorkerError(type: "Runtime.InvalidFrame", message: "the worker sent a frame only the invoker sends")
             )
         }
     }
@@ -57,8 +57,8 @@ final class NativeConnectionHandler: ChannelInboundHandler, Sendable {
         }
         let failure =
             frameError.isTooLarge
-            ? FunctionError.responseTooLarge(limit: Invocation.maxPayloadBytes)
-            : FunctionError(type: "Runtime.InvalidFrame", message: "\(frameError)")
+            ? WorkerError.responseTooLarge(limit: Invocation.maxPayloadBytes)
+            : WorkerError(type: "Runtime.InvalidFrame", message: "\(frameError)")
         connection?.violated(failure)
     }
 }

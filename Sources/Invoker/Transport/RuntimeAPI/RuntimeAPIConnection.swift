@@ -129,7 +129,7 @@ final class RuntimeAPIConnection: HandingOffConnection {
             onEvent(.replied)
             unfinished.end(
                 .error(
-                    FunctionError(
+                    WorkerError(
                         type: "Runtime.TruncatedResponse",
                         message: "the worker asked for its next invocation before finishing its streamed response"
                     )
@@ -194,7 +194,7 @@ final class RuntimeAPIConnection: HandingOffConnection {
     }
 
     /// The worker reported that it could not initialise.
-    func initFailed(_ error: FunctionError) {
+    func initFailed(_ error: WorkerError) {
         onEvent(.initFailed(error))
     }
 }

@@ -25,8 +25,8 @@ extension RuntimeAPIHandler {
         guard let type = trailers?.first(name: "lambda-runtime-function-error-type") else { return .complete }
         let encoded = trailers?.first(name: "lambda-runtime-function-error-body") ?? ""
         guard let data = Data(base64Encoded: encoded), !data.isEmpty else {
-            return .error(FunctionError(type: type, message: "the function failed while streaming its response"))
+            return .error(WorkerError(type: type, message: "the function failed while streaming its response"))
         }
-        return .error(FunctionError(posted: ByteBuffer(data: data), headerType: type))
+        return .error(WorkerError(posted: ByteBuffer(data: data), headerType: type))
     }
 }

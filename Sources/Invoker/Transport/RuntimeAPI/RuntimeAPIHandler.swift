@@ -97,14 +97,14 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             }
             answer(id: String(parts[1]), reply: .response(body), context: context, keepAlive: keepAlive)
         case (.POST, 3, "invocation", "error"):
-            let error = FunctionError(
+            let error = WorkerError(
                 posted: body,
                 headerType: head.headers.first(name: "lambda-runtime-function-error-type")
             )
             answer(id: String(parts[1]), reply: .error(error), context: context, keepAlive: keepAlive)
         case (.POST, 2, "init", "error"):
             connection.initFailed(
-                FunctionError(posted: body, headerType: head.headers.first(name: "lambda-runtime-function-error-type"))
+                WorkerError(posted: body, headerType: head.headers.first(name: "lambda-runtime-function-error-type"))
             )
             accepted(context, keepAlive)
         default:
