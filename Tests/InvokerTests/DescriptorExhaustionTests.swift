@@ -22,7 +22,10 @@ struct DescriptorExhaustionTests {
             )
         ])
         defer { environment.remove() }
-        let status = try await environment.serveProcess(openFiles: 128) { port, signal in
+        let (_, status) = try await environment.serveProcess(openFiles: 128) { url, signal in
+            let port = try #require(url.split(separator: ":").last.flatMap { Int($0) })
+            let adminKey = try String(contentsOfFile: environment.stateDirectory + "/admin.key", encoding: .utf8)
+                .trimmingCharacters(in: .whitespacesAndNewlines)
             let first = try await RawSocket(port: port)
             try await first.send("GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
             #expect(try await first.receive()?.status == 200)
@@ -39,7 +42,7 @@ struct DescriptorExhaustionTests {
             let echo = try await first.receive(timeout: .seconds(15))
             #expect(echo?.status == 200, "\(String(describing: echo))")
             try await first.send(
-                "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(TestEnvironment.adminKey)\r\n\r\n"
+                "GET /metrics HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(adminKey)\r\n\r\n"
             )
             let metrics = try #require(try await first.receive())
             #expect(metrics.body.contains("invoker_connection_limit_reached"), "\(metrics.body)")

@@ -57,16 +57,12 @@ extension InvocationFailure {
         )
     }
 
-    /// No worker could be started for the invocation: the error the last one failed with.
+    /// No worker could be started for the invocation: the error the last one failed with (no worker answered, so no
+    /// bytes count as its response).
     static func startFailed(_ error: WorkerError) -> Self {
-        Self(
-            errorType: error.type,
-            message: error.message,
-            status: .error,
-            httpStatus: .badGateway,
-            ran: true,
-            answer: .functionError(error.body)
-        )
+        var failure = functionError(error)
+        failure.responseBytes = 0
+        return failure
     }
 
     /// The invocation ran past `timeout`; its worker was killed.

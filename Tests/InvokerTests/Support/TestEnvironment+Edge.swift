@@ -4,15 +4,8 @@ import HummingbirdTesting
 import Logging
 import NIOPosix
 import Runtime
-import Subprocess
 
 @testable import Invoker
-
-#if canImport(System)
-import System
-#else
-import SystemPackage
-#endif
 
 extension TestEnvironment {
     /// A manifest with a route of each kind the edge tests probe: `POST /echo` and `POST /greet` answer with their
@@ -78,37 +71,5 @@ extension TestEnvironment {
     static func serverConnections(port: Int, settleAtMost limit: Int, timeout: Duration = .seconds(10)) async -> Int {
         _ = await eventually(timeout: timeout) { serverConnections(port: port) <= limit }
         return serverConnections(port: port)
-    }
-}
-
-extension TestEnvironment {
-    /// Runs the real `invoker serve` with at most `openFiles` descriptors (soft and hard, through `prlimit`), on this
-    /// environment's manifest on a free port, until `body` (given the port and a way to signal the process)
-    /// returns and the process ends; returns how it ended.
-    func serveProcess(
-        openFiles: Int,
-        _ body: @escaping @Sendable (_ port: Int, _ signal: @Sendable (Signal) throws -> Void) async throws -> Void
-    ) async throws -> TerminationStatus {
-        let arguments = [
-            "--nofile=\(openFiles):\(openFiles)", "--", Self.invokerBinary,
-            "serve", "--port", "0", "--manifest", manifestPath, "--db", databasePath,
-            "--functions-binary", Self.functionsBinary, "--log-level", "error", "--api-key", Self.adminKey,
-        ]
-        let result = try await Subprocess.run(
-            .path("/usr/bin/prlimit"),
-            arguments: Arguments(arguments),
-            input: .none,
-            output: .sequence,
-            error: .discarded
-        ) { execution in
-            var lines = execution.standardOutput.strings().makeAsyncIterator()
-            guard let banner = try await lines.next(),
-                let port = banner.split(separator: ":").last.flatMap({
-                    Int($0.trimmingCharacters(in: .whitespacesAndNewlines))
-                })
-            else { throw InvokerError(.configuration, "the invoker printed no banner") }
-            try await body(port) { try execution.send(signal: $0) }
-        }
-        return result.terminationStatus
     }
 }

@@ -13,9 +13,11 @@ extension TestEnvironment {
     /// Runs the real `invoker serve` on this environment's manifest and databases, as a process on a free port, until
     /// `body` (given the invoker's URL and a way to signal the process) returns and the process ends; returns what
     /// `body` returned and how the process ended.
-    /// With `umask` (such as `"000"`), the invoker runs under that file mode creation mask.
+    /// With `umask` (such as `"000"`), the invoker runs under that file mode creation mask; with `openFiles`, with at
+    /// most that many descriptors (soft and hard limit, through `prlimit`).
     func serveProcess<Result: Sendable>(
         umask: String? = nil,
+        openFiles: Int? = nil,
         _ body: @escaping @Sendable (_ url: String, _ signal: @Sendable (Signal) throws -> Void) async throws -> Result
     ) async throws -> (result: Result, status: TerminationStatus) {
         var arguments = [
@@ -26,6 +28,10 @@ extension TestEnvironment {
         if let umask {
             arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", executable] + arguments
             executable = "/bin/sh"
+        }
+        if let openFiles {
+            arguments = ["--nofile=\(openFiles):\(openFiles)", "--", executable] + arguments
+            executable = "/usr/bin/prlimit"
         }
         let result = try await Subprocess.run(
             .path(FilePath(executable)),

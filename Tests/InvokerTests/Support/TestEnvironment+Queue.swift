@@ -13,7 +13,7 @@ extension TestEnvironment {
     /// A file the `record` fixture appends to, created writable by every user (workers may run under their own).
     func recordFile(_ name: String = "records.txt") throws -> String {
         let path = directory.appendingPathComponent(name).path
-        FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o666])
+        _ = FileManager.default.createFile(atPath: path, contents: nil, attributes: [.posixPermissions: 0o666])
         try FileManager.default.setAttributes([.posixPermissions: 0o666], ofItemAtPath: path)
         return path
     }
