@@ -2,6 +2,10 @@ import Testing
 
 @testable import Invoker
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// The pool's decisions, driven by events with explicit times: no clock, no sleeping. Workers are their own ids and
 /// waiting requests are numbers.
 @Suite("Worker pool state machine")
@@ -176,6 +180,17 @@ struct WorkerPoolStateMachineTests {
         _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
         let actions = machine.workerExited(0, exit: .exited(127), onPurpose: false, now: start)
         #expect(actions.failures.map(\.message) == ["the worker exited with exit status 127 before it was ready"])
+    }
+
+    @Test("a worker that could not be spawned for lack of descriptors says so, not exit status 127")
+    func outOfDescriptors() {
+        var machine = machine(max: 1)
+        _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
+        let actions = machine.workerExited(0, exit: .spawnFailed(errno: EMFILE), onPurpose: false, now: start)
+        #expect(
+            actions.failures.map(\.message)
+                == ["the worker could not be started: the invoker is out of file descriptors (EMFILE)"]
+        )
     }
 
     @Test("consecutive crashes back off exponentially, up to the maximum")

@@ -278,13 +278,7 @@ extension WorkerPool {
             var failure: WorkerError?
             if !onPurpose {
                 let error =
-                    slot.initError
-                    ?? WorkerError(
-                        type: "Runtime.ExitError",
-                        message: slot.state == .starting
-                            ? "the worker exited with \(exit) before it was ready"
-                            : InvocationFailure.crashMessage(exit)
-                    )
+                    slot.initError ?? WorkerError(type: "Runtime.ExitError", message: Self.failure(exit, of: slot))
                 backoff.failed(error, atStart: slot.state == .starting, now: now)
                 actions.append(.reportFailure(error, exit))
                 failure = error
@@ -428,6 +422,13 @@ extension WorkerPool {
             defer { nextWorkerID += 1 }
             slots[nextWorkerID] = Slot(state: .starting, spawnedAt: now)
             return nextWorkerID
+        }
+
+        /// Why a worker in `slot` that ended as `exit` failed, in words.
+        private static func failure(_ exit: WorkerExit, of slot: Slot) -> String {
+            if case .notStarted(let reason) = exit { return "the worker could not be started: \(reason)" }
+            return slot.state == .starting
+                ? "the worker exited with \(exit) before it was ready" : InvocationFailure.crashMessage(exit)
         }
 
         /// An exponentially weighted moving average that weighs the newest sample by a fifth.

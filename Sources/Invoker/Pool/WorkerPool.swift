@@ -248,7 +248,8 @@ final class WorkerPool: Sendable {
             logger.debug("Worker exited", metadata: [LogKey.exit: "\(exit)"])
         } catch {
             logger.error("Could not prepare worker", metadata: [LogKey.error: "\(error)"])
-            exit = .exited(127)
+            // Out of descriptors is said so: callers and the record name the cause, not "exit status 127".
+            exit = .spawnFailed(errno: (error as? IOError)?.errnoCode)
         }
         let now = clock.now()
         act { $0.workerExited(id, exit: exit, onPurpose: onPurpose, now: now) }

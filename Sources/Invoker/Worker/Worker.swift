@@ -78,8 +78,7 @@ final class Worker: Sendable {
         // at the same moment inherits this one's output (which would keep it open after this worker exits).
         var fds: [CInt] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
-            let reason = errno == EMFILE ? "the invoker is out of file descriptors (EMFILE)" : "errno \(errno)"
-            throw InvokerError(.workerFailed, "could not create the worker's output channel: \(reason)")
+            throw IOError(errnoCode: errno, reason: "socketpair for the worker's output")
         }
         shutdown(fds[0], Int32(SHUT_WR))
         shutdown(fds[1], Int32(SHUT_RD))

@@ -40,7 +40,7 @@ final class NativeConnection: HandingOffConnection {
     ) async throws -> NativeConnection {
         var fds: [CInt] = [0, 0]
         guard socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0, &fds) == 0 else {
-            throw InvokerError(.workerFailed, "could not create the worker's socket (errno \(errno))")
+            throw IOError(errnoCode: errno, reason: "socketpair for the worker's native transport")
         }
         let handler = NativeConnectionHandler()
         let channel: any Channel
