@@ -89,14 +89,13 @@ struct StateDirectory: Sendable {
     /// Creates the folder at `path` `0700` when missing, or removes every permission of others from it; returns
     /// whether an existing folder had to be tightened.
     private static func makePrivateDirectory(at path: String) throws -> Bool {
-        var status = stat()
-        if stat(path, &status) != 0 {
+        guard let mode = try? FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as? Int else {
             try makeParents(of: path)
             guard mkdir(path, directoryMode) == 0 || errno == EEXIST else { throw error("cannot create", path) }
             guard chmod(path, directoryMode) == 0 else { throw error("cannot set the permissions of", path) }
             return false
         }
-        guard status.st_mode & 0o077 != 0 else { return false }
+        guard mode & 0o077 != 0 else { return false }
         guard chmod(path, directoryMode) == 0 else { throw error("cannot set the permissions of", path) }
         return true
     }
