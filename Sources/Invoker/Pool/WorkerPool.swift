@@ -110,24 +110,27 @@ final class WorkerPool: Sendable {
             act { $0.requestArrived(continuation, deadline: deadline, now: arrived) }
         }
         let worker: Worker
-        var execution = Execution(outcome: .failed(.timedOut(after: timeout, invocationID: invocation.id)))
+        let initDuration: Duration?
         switch assignment {
         case .rejected(let rejection):
-            execution.outcome = .failed(failure(rejectedFor: rejection))
-            execution.waited = clock.now() - arrived
-            return execution
-        case .worker(let assigned, let initDuration):
-            worker = assigned
-            execution.cold = initDuration != nil
-            execution.initDuration = initDuration
+            return Execution(outcome: .failed(failure(rejectedFor: rejection)), waited: clock.now() - arrived)
+        case .worker(let assigned, let coldStart):
+            (worker, initDuration) = (assigned, coldStart)
         }
         let started = clock.now()
-        execution.waited = started - arrived
-        execution.workerPID = worker.pid
         var invocation = invocation
         invocation.deadlineEpochMs = EpochTime.nowMs() + Int64(timeout.milliseconds.rounded())
         let answer = await run(invocation, on: worker, timeout: timeout)
-        execution.ran = clock.now() - started
+        // The outcome is set below from the answer; an empty response stands in until then (describing a failure
+        // up front would cost every invocation its text and JSON).
+        var execution = Execution(
+            outcome: .response(ByteBuffer()),
+            waited: started - arrived,
+            ran: clock.now() - started,
+            cold: initDuration != nil,
+            initDuration: initDuration,
+            workerPID: worker.pid
+        )
         switch answer {
         case .answered(.stream(let stream)):
             machine.withLock { $0.streamStarted(worker.id, deadline: started + timeout) }
