@@ -35,9 +35,7 @@ enum AdminKey {
 
     /// Generates a new random key (256 bits, hex) and writes it to `path`, readable by its owner only.
     static func generate(into path: String) throws -> String {
-        var generator = SystemRandomNumberGenerator()
-        let key = (0..<32).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }
-            .joined()
+        let key = Hex.random(bytes: 32)
         try StateDirectory.writePrivateFile(at: path, contents: key + "\n")
         return key
     }

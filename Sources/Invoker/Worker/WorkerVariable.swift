@@ -36,7 +36,7 @@ enum WorkerVariable: String, CaseIterable, Sendable {
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = .gmt
         let day = calendar.dateComponents([.year, .month, .day], from: date)
-        let id = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
+        let id = Hex.random(bytes: 16)
         return String(format: "%04d/%02d/%02d/", day.year ?? 1970, day.month ?? 1, day.day ?? 1) + "[$LATEST]" + id
     }
 }

@@ -61,7 +61,7 @@ struct SigV4Verifier: Sendable {
         if signed > now + Self.allowedSkew {
             throw .invalid("Signature not yet current: \(amzDate) is later than the allowed 15 minutes")
         }
-        let payloadHash = Self.hex(SHA256.hash(data: Data(request.body.readableBytesView)))
+        let payloadHash = Hex.lowercase(Array(SHA256.hash(data: Data(request.body.readableBytesView))))
         if let declared = request.headers[.amzContentSHA256], declared.lowercased() != payloadHash {
             throw .invalid("The provided x-amz-content-sha256 header does not match what was computed.")
         }
@@ -113,13 +113,13 @@ struct SigV4Verifier: Sendable {
     ) -> String {
         let stringToSign = [
             SigV4Authorization.algorithm, amzDate, authorization.scope,
-            hex(SHA256.hash(data: Data(canonicalRequest.utf8))),
+            Hex.lowercase(Array(SHA256.hash(data: Data(canonicalRequest.utf8)))),
         ].joined(separator: "\n")
         var key = SymmetricKey(data: Data("AWS4\(secret)".utf8))
         for part in [authorization.date, authorization.region, authorization.service, "aws4_request"] {
             key = SymmetricKey(data: Data(HMAC<SHA256>.authenticationCode(for: Data(part.utf8), using: key)))
         }
-        return hex(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key))
+        return Hex.lowercase(Array(HMAC<SHA256>.authenticationCode(for: Data(stringToSign.utf8), using: key)))
     }
 
     /// The query's parameters, decoded, encoded again as AWS encodes them, and sorted by name, then value.
@@ -182,9 +182,5 @@ struct SigV4Verifier: Sendable {
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard components.isValidDate(in: calendar) else { return nil }
         return calendar.date(from: components)
-    }
-
-    private static func hex(_ digest: some Sequence<UInt8>) -> String {
-        digest.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
     }
 }

@@ -8,14 +8,7 @@ import Foundation
 enum MD5 {
     /// The digest of `bytes` as 32 lower-case hexadecimal digits.
     static func hex(_ bytes: [UInt8]) -> String {
-        let digest = self.digest(bytes)
-        return String(unsafeUninitializedCapacity: 32) { text in
-            for (index, byte) in digest.enumerated() {
-                text[2 * index] = hexDigits[Int(byte >> 4)]
-                text[2 * index + 1] = hexDigits[Int(byte & 0xF)]
-            }
-            return 32
-        }
+        Hex.lowercase(digest(bytes))
     }
 
     /// The 16-byte digest of `bytes`.
@@ -63,5 +56,4 @@ enum MD5 {
     /// `floor(abs(sin(i + 1)) * 2^32)` for each step.
     private static let constants: [UInt32] = (0..<64).map { UInt32(abs(sin(Double($0 + 1))) * 4_294_967_296) }
 
-    private static let hexDigits = Array("0123456789abcdef".utf8)
 }
