@@ -63,7 +63,8 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     let router = Router(context: InvokerRequestContext.self)
     let admin = router.group().add(middleware: APIKeyMiddleware(key: BearerKey(key: adminKey)))
     HealthRoutes(log: log).register(on: router)
-    FunctionRoutes(manifest: manifest, dispatcher: dispatcher).register(on: router)
+    let functionRoutes = FunctionRoutes(manifest: manifest, dispatcher: dispatcher)
+    functionRoutes.register(on: router)
     InvokeAPIRoutes(
         dispatcher: dispatcher,
         asyncInvocations: queues.asyncInvocations,
@@ -76,7 +77,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         .register(on: admin)
     queues.routes(dispatcher: dispatcher).register(on: router, admin: admin)
     return Application(
-        router: JSONErrorRouter(router: router),
+        router: InvokerRouter(functionRoutes: functionRoutes, router: router),
         server: configuration.edge.server,
         configuration: .init(
             address: .hostname(configuration.host, port: configuration.port),

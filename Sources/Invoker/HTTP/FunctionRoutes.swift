@@ -5,37 +5,71 @@ import Runtime
 
 /// The HTTP triggers: every manifest route, and `/function/{name}[/…]` for every function, any method. Each request
 /// becomes a Function URL (payload 2.0) event for the function's worker.
+///
+/// The manifest's routes are matched by a ``RouteTable`` before the router sees the request (their paths never
+/// overlap the invoker's own, which the manifest reserves); `/function/{name}` is a route of the router.
 struct FunctionRoutes: Sendable {
-    /// Every method a route without `methods` accepts.
-    static let allMethods: [HTTPRequest.Method] = [.get, .post, .put, .patch, .delete, .head, .options]
+    /// A manifest route, as a table entry.
+    struct Route: Sendable {
+        /// The function it triggers.
+        var function: String
+        /// The event's `routeKey`: `GET /items/{id}`, or `ANY /items/{id}` for a route that takes every method.
+        var key: String
+    }
 
-    /// The functions and their routes.
-    let manifest: Manifest
     /// Runs and records the invocations.
     let dispatcher: Dispatcher
+    /// The manifest's routes.
+    let table: RouteTable<Route>
 
-    /// Adds the routes to `router`.
-    func register(on router: Router<InvokerRequestContext>) {
+    init(manifest: Manifest, dispatcher: Dispatcher) {
+        self.dispatcher = dispatcher
+        var table = RouteTable<Route>()
         for function in manifest.functions {
             for route in function.routes {
-                let methods =
-                    route.methods.map { $0.compactMap { HTTPRequest.Method(rawValue: $0) } } ?? Self.allMethods
-                for method in methods {
-                    let key = route.methods == nil ? "ANY \(route.path)" : "\(method.rawValue) \(route.path)"
-                    router.on(RouterPath(Self.routerPath(route.path)), method: method) { request, context in
-                        try await self.handle(
-                            request,
-                            context: context,
-                            function: function.name,
-                            rawPath: request.uri.path,
-                            routeKey: key,
-                            pathParameters: Self.parameters(of: route.path, in: context)
-                        )
-                    }
+                guard let methods = route.methods else {
+                    table.insert(route.path, methods: nil, Route(function: function.name, key: "ANY \(route.path)"))
+                    continue
+                }
+                for method in methods.compactMap(HTTPRequest.Method.init(rawValue:)) {
+                    table.insert(
+                        route.path,
+                        methods: [method],
+                        Route(function: function.name, key: "\(method.rawValue) \(route.path)")
+                    )
                 }
             }
         }
-        for method in Self.allMethods {
+        self.table = table
+    }
+
+    /// Answers a request for a manifest route (or its `405`); nil when no manifest route matches its path.
+    func respond(to request: Request, context: InvokerRequestContext) async throws -> Response? {
+        switch table.match(request.uri.path, method: request.method) {
+        case .notFound:
+            return nil
+        case .wrongMethod(let allow):
+            return EdgeError.methodNotAllowed(request.method, request.uri.path, allow: allow)
+                .response(path: request.uri.path)
+        case .matched(let route, let parameters):
+            do {
+                return try await handle(
+                    request,
+                    context: context,
+                    function: route.function,
+                    rawPath: request.uri.path,
+                    routeKey: route.key,
+                    pathParameters: parameters
+                )
+            } catch let error as any HTTPResponseError {
+                return try error.response(from: request, context: context)
+            }
+        }
+    }
+
+    /// Adds `/function/{name}[/…]` to `router`.
+    func register(on router: Router<InvokerRequestContext>) {
+        for method in HTTPRequest.Method.routable {
             for path in ["/function/{name}", "/function/{name}/**"] {
                 router.on(RouterPath(path), method: method) { request, context in
                     let name = try context.parameters.require("name")
@@ -84,28 +118,6 @@ struct FunctionRoutes: Sendable {
         result.finish(httpStatus: response.status.code)
         return response
     }
-
-    /// The Hummingbird path of a manifest route: `{name}` stays a parameter, a final `{name+}` becomes `**`.
-    static func routerPath(_ path: String) -> String {
-        path.split(separator: "/").map { $0.hasSuffix("+}") ? "**" : String($0) }.reduce("") { $0 + "/" + $1 }
-            .nonEmpty ?? "/"
-    }
-
-    /// The values of a route's `{name}` and `{name+}` segments, percent-decoded.
-    static func parameters(of path: String, in context: InvokerRequestContext) -> [String: String] {
-        var parameters: [String: String] = [:]
-        for segment in path.split(separator: "/") where segment.hasPrefix("{") {
-            if segment.hasSuffix("+}") {
-                let value = context.parameters.getCatchAll().joined(separator: "/")
-                parameters[String(segment.dropFirst().dropLast(2))] = value.removingPercentEncoding ?? value
-            } else {
-                let name = String(segment.dropFirst().dropLast())
-                let value = context.parameters.get(name) ?? ""
-                parameters[name] = value.removingPercentEncoding ?? value
-            }
-        }
-        return parameters
-    }
 }
 
 extension Request {
@@ -119,9 +131,4 @@ extension Request {
             throw InvokerError(.payloadTooLarge, "the request body is larger than the limit of \(limit) bytes")
         }
     }
-}
-
-extension String {
-    /// The string, or nil when it is empty.
-    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -87,11 +87,11 @@ extension FunctionDefinition.HTTPRoute {
                 guard !segment.contains(where: { $0 == "{" || $0 == "}" }) else {
                     throw fail("has a parameter that is not a whole segment: \"\(segment)\"")
                 }
-                // The router reads these as wildcards and `:name` parameters; the manifest's only patterns are
-                // `{name}` and `{name+}`.
+                // Other routers' wildcards and `:name` parameters, which would be literals here: the manifest's only
+                // patterns are `{name}` and `{name+}`.
                 guard !segment.contains("*"), !segment.hasPrefix(":") else {
                     throw fail(
-                        "has a segment \"\(segment)\" that the router would read as a pattern; use {name} or a final {name+}"
+                        "has a segment \"\(segment)\" that other routers read as a pattern; use {name} or a final {name+}"
                     )
                 }
                 continue

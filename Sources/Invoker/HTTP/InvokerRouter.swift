@@ -1,36 +1,41 @@
 import HTTPTypes
 import Hummingbird
 
-/// The invoker's router, with every error it would answer without a body answered as an ``EdgeError`` instead: an
-/// unknown path is `404`, a known path with a method it does not take is `405` with `Allow` (Hummingbird's router
-/// says `404` for both), an error thrown past the routes is `500`; each with a JSON body, and on the Invoke API's
-/// paths with `x-amzn-ErrorType`.
+/// The invoker's routes: the manifest's routes first (``FunctionRoutes``), then the router's, with every error the
+/// router would answer without a body answered as an ``EdgeError`` instead: an unknown path is `404`, a known path
+/// with a method it does not take is `405` with `Allow` (Hummingbird's router says `404` for both), an error thrown
+/// past the routes is `500`; each with a JSON body, and on the Invoke API's paths with `x-amzn-ErrorType`.
 ///
 /// ```swift
-/// Application(router: JSONErrorRouter(router: router), …)
+/// Application(router: InvokerRouter(functionRoutes: functionRoutes, router: router), …)
 /// ```
-struct JSONErrorRouter<Context: RequestContext>: HTTPResponderBuilder {
-    /// The routes.
-    let router: Router<Context>
+struct InvokerRouter: HTTPResponderBuilder {
+    /// The manifest's routes, matched before the router's.
+    let functionRoutes: FunctionRoutes
+    /// The invoker's own routes.
+    let router: Router<InvokerRequestContext>
 
     func buildResponder() -> Responder {
         let routes = router.buildResponder()
         // The router keeps its routes to itself; its trie answers which methods a path takes.
         let methods = Mirror(reflecting: routes).descendant("trie") as? any RouteMethods
-        return Responder(routes: routes, methods: methods)
+        return Responder(functionRoutes: functionRoutes, routes: routes, methods: methods)
     }
 
-    /// Answers with the routes, replacing their bodiless errors.
+    /// Answers with the manifest's routes or the router's, replacing the router's bodiless errors.
     struct Responder: HTTPResponder {
+        /// The manifest's routes.
+        let functionRoutes: FunctionRoutes
         /// The router's own responder.
-        let routes: RouterResponder<Context>
+        let routes: RouterResponder<InvokerRequestContext>
         /// The methods of each path; nil when they cannot be known (every wrong method is then `404`).
         let methods: (any RouteMethods)?
 
-        func respond(to request: Request, context: Context) async throws -> Response {
+        func respond(to request: Request, context: InvokerRequestContext) async throws -> Response {
             let path = request.uri.path
             let response: Response
             do {
+                if let response = try await functionRoutes.respond(to: request, context: context) { return response }
                 response = try await routes.respond(to: request, context: context)
             } catch {
                 return EdgeError(
