@@ -7,15 +7,14 @@ import Testing
 
 @testable import Invoker
 
-/// Workers killed from outside (`kill -9`, the OOM killer) while they run an invocation, over the native transport
-/// (where a reset socket used to be reported as a function error). The Runtime API variant left a call unanswered
-/// in some full parallel runs (never alone); it is off until that is understood (see issue 12's closing note).
-@Suite("Killed workers, end to end", .serialized)
+/// Workers killed from outside (`kill -9`, the OOM killer) while they run an invocation (where a reset socket used to
+/// be reported as a function error), over both transports.
+@Suite("Killed workers, end to end", .serialized, .everyTransport)
 struct WorkerKillTests {
     @Test("a worker killed with SIGKILL during an invocation is recorded as a crash naming signal 9, every time")
     func killedDuringInvocation() async throws {
         let environment = try TestEnvironment(functions: [
-            "sleep": TestEnvironment.fixture("sleep", ["scaling": ["max": 1], "timeout": 60, "transport": "native"])
+            "sleep": TestEnvironment.fixture("sleep", ["scaling": ["max": 1], "timeout": 60])
         ])
         defer { environment.remove() }
         let rounds = 20
@@ -27,12 +26,15 @@ struct WorkerKillTests {
                     body: ByteBuffer(string: #"{"ms":1}"#)
                 )
                 #expect(warm.status == .ok)
-                // The worker that served the warm call, once it is the only one: a killed worker of the round
-                // before may still be listed for a moment, and killing that one would leave this call running.
+                // The worker that served the warm call, once it is the only one (a killed worker of the round
+                // before may still be listed for a moment, and killing that one would leave this call running) and
+                // it asks for work again (a Runtime API worker asks after answering: a call before that would wait
+                // for a worker, and get a new one once this one is killed).
                 var workers: [pid_t] = []
-                let alone = await eventually {
+                let alone = try await eventually {
                     workers = Self.workers(of: environment)
-                    return workers.count == 1
+                    guard workers.count == 1 else { return false }
+                    return try await Self.status(client).workers.idle == 1
                 }
                 #expect(alone, "round \(round): workers \(workers)")
                 let pid = try #require(workers.first, "round \(round): no worker")
@@ -48,7 +50,13 @@ struct WorkerKillTests {
                             body: ByteBuffer(string: #"{"ms":30000}"#)
                         )
                     }
-                    #expect(try await eventually { try await Self.busyWorkers(client) == 1 })
+                    // The call is the worker's: handed to it, not waiting for a worker.
+                    #expect(
+                        try await eventually {
+                            let status = try await Self.status(client)
+                            return status.workers.busy == 1 && status.waiting == 0
+                        }
+                    )
                     kill(pid, SIGKILL)
                     let response = try #require(try await group.next())
                     #expect(response.status == .badGateway, "round \(round)")
@@ -78,13 +86,14 @@ struct WorkerKillTests {
         }
     }
 
-    private static func busyWorkers(_ client: some TestClientProtocol) async throws -> Int {
+    /// The function's status in `/system/functions`.
+    private static func status(_ client: some TestClientProtocol) async throws -> SystemRoutes.FunctionStatus {
         let response = try await client.execute(
             uri: "/system/functions",
             method: .get,
             headers: TestEnvironment.adminHeaders
         )
-        let status = try JSONDecoder().decode([SystemRoutes.FunctionStatus].self, from: response.body)
-        return status.first?.workers.busy ?? 0
+        let statuses = try JSONDecoder().decode([SystemRoutes.FunctionStatus].self, from: response.body)
+        return try #require(statuses.first)
     }
 }
