@@ -56,7 +56,8 @@ struct LogWriterBenchmark: AsyncParsableCommand {
     func measure(logger: Logger) async throws -> (records: Int, seconds: Double) {
         var configuration = InvocationLog.Configuration()
         configuration.bufferCapacity = max(configuration.bufferCapacity, records)
-        let log = try InvocationLog(path: db, configuration: configuration, logger: logger)
+        let sink = try SQLiteInvocationSink(path: db)
+        let log = try InvocationLog(sink: sink, configuration: configuration, logger: logger)
         let batch = Self.records(count: records)
         let elapsed = try await withThrowingDiscardingTaskGroup { group in
             group.addTask { try await log.run() }
@@ -69,7 +70,7 @@ struct LogWriterBenchmark: AsyncParsableCommand {
             group.cancelAll()
             return elapsed
         }
-        let stored = try await log.database.read { try InvocationRecord.fetchCount($0) }
+        let stored = try await sink.database.read { try InvocationRecord.fetchCount($0) }
         guard stored == records, log.droppedRecords == 0 else {
             throw InvocationLogError(
                 code: .recordsLost,

@@ -73,7 +73,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     )
     .register(on: router)
     SystemRoutes(pools: pools).register(on: admin)
-    AdminRoutes(store: try InvocationStore(path: log.path), log: log, pools: pools, metrics: metrics)
+    AdminRoutes(store: try InvocationStore(path: configuration.resolvedDatabasePath), log: log, pools: pools, metrics: metrics)
         .register(on: admin)
     queues.routes(dispatcher: dispatcher).register(on: router, admin: admin)
     return Application(

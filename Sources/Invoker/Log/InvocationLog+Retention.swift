@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Logging
 
 extension InvocationLog {
@@ -20,36 +19,17 @@ extension InvocationLog {
         if let count {
             try Self.checkRetained(rows: count)
         }
-        let table = InvocationRecord.databaseTableName
-        let startedAt = InvocationRecord.Columns.startedAt.name
-        let id = InvocationRecord.Columns.id.name
+        let chunkSize = max(configuration.retentionChunkSize, 1)
         var deleted = 0
         if let cutoff {
-            deleted += try await deleteInChunks(
-                sql: """
-                    DELETE FROM \(table) WHERE rowid IN \
-                    (SELECT rowid FROM \(table) WHERE \(startedAt) < ? ORDER BY \(startedAt) LIMIT ?)
-                    """,
-                bound: EpochTime.ms(cutoff)
-            )
-        }
-        if let count {
-            // The newest record beyond the ones to keep: it and every older one go.
-            let boundary = try await database.read { db in
-                try String.fetchOne(
-                    db,
-                    sql: "SELECT \(id) FROM \(table) ORDER BY \(id) DESC LIMIT 1 OFFSET ?",
-                    arguments: [count]
-                )
+            deleted += try await deleteInChunks(chunkSize) { [sink] in
+                try await sink.deleteRecords(startedBefore: EpochTime.ms(cutoff), limit: $0)
             }
-            if let boundary {
-                deleted += try await deleteInChunks(
-                    sql: """
-                        DELETE FROM \(table) WHERE rowid IN \
-                        (SELECT rowid FROM \(table) WHERE \(id) <= ? ORDER BY \(id) LIMIT ?)
-                        """,
-                    bound: boundary
-                )
+        }
+        // The newest record beyond the ones to keep: it and every older one go.
+        if let count, let boundary = try await sink.newestRecordID(beyondNewest: count) {
+            deleted += try await deleteInChunks(chunkSize) { [sink] in
+                try await sink.deleteRecords(throughID: boundary, limit: $0)
             }
         }
         return deleted
@@ -96,16 +76,11 @@ extension InvocationLog {
         }
     }
 
-    /// Runs `sql`, a `DELETE` taking `bound` and a chunk size, one transaction per chunk until a chunk deletes fewer
-    /// rows than its size; returns how many rows were deleted.
-    private func deleteInChunks(sql: String, bound: some DatabaseValueConvertible & Sendable) async throws -> Int {
-        let chunkSize = max(configuration.retentionChunkSize, 1)
+    /// Runs `deleteChunk` with `chunkSize` until a chunk deletes fewer records than that; returns how many it deleted.
+    private func deleteInChunks(_ chunkSize: Int, _ deleteChunk: (Int) async throws -> Int) async throws -> Int {
         var deleted = 0
         while true {
-            let chunk = try await database.write { db in
-                try db.execute(sql: sql, arguments: [bound, chunkSize])
-                return db.changesCount
-            }
+            let chunk = try await deleteChunk(chunkSize)
             deleted += chunk
             if chunk < chunkSize {
                 return deleted

@@ -1,4 +1,3 @@
-import GRDB
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -7,8 +6,8 @@ extension InvocationLog {
     /// Writes appended records until graceful shutdown or cancellation, then writes everything still buffered and
     /// returns. Call it once (a `ServiceGroup` does).
     ///
-    /// Records gather for `batchWindow` after a wake-up; each batch of up to `maximumBatchSize` records is one transaction on GRDB's writer queue, off the cooperative
-    /// pool, and is not interrupted by cancellation. A failed write is reported and retried with a doubling delay;
+    /// Records gather for `batchWindow` after a wake-up; each batch of up to `maximumBatchSize` records is one transaction of the sink, which cancellation does not
+    /// interrupt. A failed write is reported and retried with a doubling delay;
     /// once shutdown has begun a batch gets `attemptsOnShutdown` attempts before its records are reported lost.
     /// Beside the writer, a child task enforces the retention (``enforceRetention()``); its deletions take turns with
     /// the batches on the writer queue, chunk by chunk, and it stops once the buffer is written.
@@ -52,7 +51,7 @@ extension InvocationLog {
         while true {
             let failure: any Error
             do {
-                let ignored = try await insert(batch)
+                let ignored = try await sink.insert(batch)
                 if ignored > 0 {
                     logger[metadataKey: LogKey.logDuplicates] = "\(ignored)"
                     logger.warning("Invocation records ignored: their ids are already in the log")
@@ -83,29 +82,9 @@ extension InvocationLog {
         logger.error("Invocation records lost: writing them failed during shutdown", error: failure)
         let lost = InvocationLogError(
             code: .recordsLost,
-            message: "invocation records could not be written to '\(path)' during shutdown: \(failure)"
+            message: "invocation records could not be written to '\(sink.location)' during shutdown: \(failure)"
         )
         resume(state.withLock { $0.settle(batch.count, failure: lost) })
-    }
-
-    /// Inserts a batch in one transaction and returns how many records were ignored as duplicates.
-    ///
-    /// Uses GRDB's completion-based write, which cancellation cannot interrupt, so that the final batches are
-    /// written even when the task is cancelled.
-    private func insert(_ batch: ArraySlice<InvocationRecord>) async throws -> Int {
-        try await withCheckedThrowingContinuation { continuation in
-            database.asyncWrite { db in
-                let statement = try InvocationInsertStatement(db)
-                var ignored = 0
-                for record in batch {
-                    let inserted = try statement.insert(record)
-                    ignored += inserted ? 0 : 1
-                }
-                return ignored
-            } completion: { _, result in
-                continuation.resume(with: result)
-            }
-        }
     }
 
     /// Reports the records dropped because the buffer was full, if any were since the last report.

@@ -1,11 +1,10 @@
 import Foundation
-import GRDB
 import Logging
 import ServiceLifecycle
 import Synchronization
 
-/// The single writer of the invocation log: buffers records appended from anywhere and writes them to SQLite in
-/// batches, off the request path.
+/// The single writer of the invocation log: buffers records appended from anywhere and writes them to its
+/// ``InvocationSink`` (the SQLite file by default) in batches, off the request path.
 ///
 /// `append` only takes a lock and appends to an in-memory buffer; ``run()`` writes whatever accumulated in one
 /// transaction per batch. On graceful shutdown or cancellation ``run()`` writes everything still buffered before it
@@ -21,12 +20,10 @@ final class InvocationLog: Service {
     /// Where `invoker serve` keeps the log and `invoker logs` reads it, relative to the current directory.
     static let defaultDatabasePath = ".invoker/invocations.sqlite"
 
-    /// The path of the database file.
-    let path: String
+    /// Where records are written.
+    let sink: any InvocationSink
     /// How records are buffered and written.
     let configuration: Configuration
-    /// The connection that writes, and connections that read beside it (retention reads without holding up writes).
-    let database: DatabasePool
     /// Where write failures and dropped records are reported.
     let logger: Logger
     /// The buffer and the bookkeeping shared with the writer.
@@ -36,10 +33,31 @@ final class InvocationLog: Service {
     /// The sending side of ``wakeUps``.
     let wakeUpContinuation: AsyncStream<Void>.Continuation
 
-    /// Opens the log at `path`, creating the file and its parent directories if needed, and brings its schema up to
-    /// date; throws an ``InvocationLogError`` with code `invalidRetention` for a `retainDays` below 1 or a
-    /// `retainRows` below 0.
-    init(path: String, configuration: Configuration = Configuration(), logger: Logger) throws {
+    /// Opens the log in the SQLite file at `path`, creating the file and its parent directories if needed, and
+    /// brings its schema up to date; throws an ``InvocationLogError`` (code `cannotOpen`, or `invalidRetention` for a
+    /// `retainDays` below 1 or a `retainRows` below 0).
+    convenience init(path: String, configuration: Configuration = Configuration(), logger: Logger) throws {
+        try Self.check(configuration)
+        try self.init(
+            sink: SQLiteInvocationSink(path: path, busyTimeout: configuration.busyTimeout),
+            configuration: configuration,
+            logger: logger
+        )
+    }
+
+    /// A log that writes to `sink`; throws an ``InvocationLogError`` with code `invalidRetention` for a `retainDays`
+    /// below 1 or a `retainRows` below 0.
+    init(sink: any InvocationSink, configuration: Configuration = Configuration(), logger: Logger) throws {
+        try Self.check(configuration)
+        self.sink = sink
+        self.configuration = configuration
+        self.logger = logger
+        self.state = Mutex(State(capacity: configuration.bufferCapacity))
+        (wakeUps, wakeUpContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Throws unless the retention of `configuration` is one that can be kept.
+    private static func check(_ configuration: Configuration) throws {
         if let days = configuration.retainDays, days < 1 {
             throw InvocationLogError(
                 code: .invalidRetention,
@@ -47,14 +65,8 @@ final class InvocationLog: Service {
             )
         }
         if let rows = configuration.retainRows {
-            try Self.checkRetained(rows: rows)
+            try checkRetained(rows: rows)
         }
-        self.path = path
-        self.configuration = configuration
-        self.logger = logger
-        self.database = try Self.openDatabase(at: path, busyTimeout: configuration.busyTimeout)
-        self.state = Mutex(State(capacity: configuration.bufferCapacity))
-        (wakeUps, wakeUpContinuation) = AsyncStream.makeStream(bufferingPolicy: .bufferingNewest(1))
     }
 
     /// Queues `record` to be written; never blocks and never touches the database.
@@ -99,42 +111,14 @@ final class InvocationLog: Service {
         state.withLock { $0.backlog }
     }
 
-    /// Whether the database takes writes now: it takes the write lock and releases it at once.
+    /// Whether the database takes writes now.
     func isWritable() async -> Bool {
-        do {
-            try await database.writeWithoutTransaction { database in
-                try database.execute(sql: "BEGIN IMMEDIATE; ROLLBACK")
-            }
-            return true
-        } catch {
-            return false
-        }
+        await sink.isWritable()
     }
 
     /// How many records were dropped since the log was opened, because the buffer was full or the writer had
     /// stopped.
     var droppedRecords: Int {
         state.withLock { $0.dropped }
-    }
-
-    /// Opens (or creates) the database in WAL mode, readable by its owner only, and migrates it.
-    private static func openDatabase(at path: String, busyTimeout: Duration) throws -> DatabasePool {
-        do {
-            try StateDirectory.preparePrivateFile(at: path)
-            var configuration = GRDB.Configuration()
-            let (seconds, attoseconds) = busyTimeout.components
-            configuration.busyMode = .timeout(Double(seconds) + Double(attoseconds) / 1e18)
-            configuration.prepareDatabase { db in
-                try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            }
-            let database = try DatabasePool(path: path, configuration: configuration)
-            try migrator.migrate(database)
-            return database
-        } catch {
-            throw InvocationLogError(
-                code: .cannotOpen,
-                message: "cannot open the invocation log at '\(path)': \(error)"
-            )
-        }
     }
 }

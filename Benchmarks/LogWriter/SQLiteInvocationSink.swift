@@ -1,0 +1,1 @@
+../../Sources/Invoker/Log/SQLiteInvocationSink.swift
