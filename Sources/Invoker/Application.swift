@@ -73,8 +73,13 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     )
     .register(on: router)
     SystemRoutes(pools: pools).register(on: admin)
-    AdminRoutes(store: try InvocationStore(path: configuration.resolvedDatabasePath), log: log, pools: pools, metrics: metrics)
-        .register(on: admin)
+    AdminRoutes(
+        store: try InvocationStore(path: configuration.resolvedDatabasePath),
+        log: log,
+        pools: pools,
+        metrics: metrics
+    )
+    .register(on: admin)
     queues.routes(dispatcher: dispatcher).register(on: router, admin: admin)
     return Application(
         router: InvokerRouter(functionRoutes: functionRoutes, router: router),
