@@ -11,41 +11,41 @@ public func fuzzMessageAttributes(_ start: UnsafeRawPointer, _ count: Int) -> CI
     do {
         attributes = try MessageAttribute.parse(json: json)
     } catch let error as QueueError {
-        precondition(error.code == .invalidMessage, "parsing failed with code \(error.code): \(error.message)")
-        precondition(error.message.hasPrefix(MessageAttribute.header), "the error does not name the header: \(error)")
+        check(error.code == .invalidMessage, "parsing failed with code \(error.code): \(error.message)")
+        check(error.message.hasPrefix(MessageAttribute.header), "the error does not name the header: \(error)")
         return 0
     } catch {
-        preconditionFailure("parsing threw \(type(of: error)), not a QueueError: \(error)")
+        fail("parsing threw \(type(of: error)), not a QueueError: \(error)")
     }
-    precondition(attributes.count <= MessageAttribute.maximumCount, "\(attributes.count) attributes were accepted")
+    check(attributes.count <= MessageAttribute.maximumCount, "\(attributes.count) attributes were accepted")
     for (name, attribute) in attributes {
-        precondition(!name.isEmpty, "an attribute without a name was accepted")
+        check(!name.isEmpty, "an attribute without a name was accepted")
         switch attribute.baseType {
         case "Binary":
-            precondition(
+            check(
                 attribute.stringValue == nil && attribute.binaryValue.flatMap { Data(base64Encoded: $0) } != nil,
                 "a Binary attribute without base64 was accepted: \(attribute)"
             )
         case "Number":
-            precondition(
+            check(
                 attribute.binaryValue == nil && attribute.stringValue.flatMap(Double.init)?.isFinite == true,
                 "a Number attribute that is not a number was accepted: \(attribute)"
             )
         case "String":
-            precondition(
+            check(
                 attribute.binaryValue == nil && attribute.stringValue?.isEmpty == false,
                 "a String attribute without a value was accepted: \(attribute)"
             )
         default:
-            preconditionFailure("an attribute of type \(attribute.dataType) was accepted")
+            fail("an attribute of type \(attribute.dataType) was accepted")
         }
     }
     guard !attributes.isEmpty else { return 0 }
     guard let digest = MessageAttribute.digest(of: attributes) else {
-        preconditionFailure("parsed attributes have no digest: \(attributes)")
+        fail("parsed attributes have no digest: \(attributes)")
     }
-    precondition(digest.utf8.count == 32 && digest.allSatisfy(\.isHexDigit), "a malformed digest \(digest)")
+    check(digest.utf8.count == 32 && digest.allSatisfy(\.isHexDigit), "a malformed digest \(digest)")
     let reordered = Dictionary(uniqueKeysWithValues: attributes.sorted { $0.key > $1.key })
-    precondition(MessageAttribute.digest(of: reordered) == digest, "the digest depends on the attributes' order")
+    check(MessageAttribute.digest(of: reordered) == digest, "the digest depends on the attributes' order")
     return 0
 }

@@ -1,4 +1,4 @@
-import NIOCore
+internal import NIOCore
 
 /// Feeds the input to the native transport's frame decoder as a byte stream from a worker, frame after frame, as the
 /// channel does. Properties: the decoder either returns a frame, waits for more bytes or throws its
@@ -15,15 +15,15 @@ public func fuzzNativeFrame(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         do {
             frame = try decoder.decode(buffer: &stream)
         } catch {
-            precondition(error is NativeFrameError, "the decoder threw \(type(of: error)): \(error)")
+            check(error is NativeFrameError, "the decoder threw \(type(of: error)): \(error)")
             return 0
         }
         guard let frame else {
-            precondition(stream == before, "the decoder consumed bytes without returning a frame")
+            check(stream == before, "the decoder consumed bytes without returning a frame")
             return 0
         }
         let length = Int(before.getInteger(at: before.readerIndex, as: UInt32.self)!)
-        precondition(
+        check(
             stream.readerIndex == before.readerIndex + 4 + length,
             "the decoder consumed \(stream.readerIndex - before.readerIndex) bytes of a \(length)-byte frame"
         )
@@ -41,11 +41,11 @@ private func checkRoundTrip(_ frame: NativeFrame) {
     do {
         decoded = try decoder.decode(buffer: &reading)
     } catch {
-        preconditionFailure("a written frame does not decode: \(error); frame: \(frame)")
+        fail("a written frame does not decode: \(error); frame: \(frame)")
     }
-    precondition(decoded == frame, "a written frame decodes differently: \(String(describing: decoded)) != \(frame)")
-    precondition(reading.readableBytes == 0, "a written frame leaves \(reading.readableBytes) bytes unread")
+    check(decoded == frame, "a written frame decodes differently: \(String(describing: decoded)) != \(frame)")
+    check(reading.readableBytes == 0, "a written frame leaves \(reading.readableBytes) bytes unread")
     var rewritten = ByteBuffer()
     decoded!.write(to: &rewritten)
-    precondition(rewritten == written, "a frame is written differently the second time: \(frame)")
+    check(rewritten == written, "a frame is written differently the second time: \(frame)")
 }

@@ -28,7 +28,7 @@ public func fuzzSigV4(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
         authorization = try SigV4Authorization(header: header)
     } catch {
         guard case .incomplete(let message) = error, !message.isEmpty else {
-            preconditionFailure("the parser threw \(error) for \(header.debugDescription)")
+            fail("the parser threw \(error) for \(header.debugDescription)")
         }
         return 0
     }
@@ -46,7 +46,7 @@ public func fuzzSigV4(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     let now = SigV4Verifier.date(lines[1]) ?? Date(timeIntervalSince1970: 1_796_126_400)
     do {
         let accepted = try verifier.verify(request, now: now)
-        precondition(accepted == key, "the verifier accepted another key: \(accepted)")
+        check(accepted == key, "the verifier accepted another key: \(accepted)")
     } catch {}
     checkResigned(authorization, request: request, now: now)
     return 0
@@ -54,27 +54,33 @@ public func fuzzSigV4(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
 
 /// A parsed header's fields are well formed and survive being written out and parsed again.
 private func checkParsed(_ authorization: SigV4Authorization, header: String) {
-    precondition(
+    check(
         authorization.signature.utf8.count == 64
-            && authorization.signature.utf8.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0) },
+            && authorization.signature.utf8.allSatisfy {
+                (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0)
+                    || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains($0)
+            },
         "signature \(authorization.signature.debugDescription) of \(header.debugDescription)"
     )
-    precondition(authorization.date.utf8.count == 8, "date \(authorization.date.debugDescription)")
-    precondition(authorization.signedHeaders.contains("host"), "signed headers \(authorization.signedHeaders)")
-    precondition(
+    check(authorization.date.utf8.count == 8, "date \(authorization.date.debugDescription)")
+    check(authorization.signedHeaders.contains("host"), "signed headers \(authorization.signedHeaders)")
+    check(
         authorization.signedHeaders.allSatisfy { !$0.isEmpty && $0 == $0.lowercased() },
         "signed headers \(authorization.signedHeaders) of \(header.debugDescription)"
     )
-    precondition(
+    check(
         !authorization.accessKeyID.isEmpty && !authorization.region.isEmpty && !authorization.service.isEmpty,
         "an empty part of the scope in \(header.debugDescription)"
     )
     let written = serialize(authorization)
     do {
         let reparsed = try SigV4Authorization(header: written)
-        precondition(reparsed == authorization, "\(header.debugDescription) -> \(written.debugDescription) -> \(reparsed)")
+        check(
+            reparsed == authorization,
+            "\(header.debugDescription) -> \(written.debugDescription) -> \(reparsed)"
+        )
     } catch {
-        preconditionFailure("\(header.debugDescription) written out as \(written.debugDescription) fails: \(error)")
+        fail("\(header.debugDescription) written out as \(written.debugDescription) fails: \(error)")
     }
 }
 
@@ -108,16 +114,16 @@ private func checkResigned(_ parsed: SigV4Authorization, request: SigV4Verifier.
     do {
         try verifier.verify(request, now: now)
     } catch {
-        preconditionFailure("a correctly signed request is refused (\(error)): \(request)")
+        fail("a correctly signed request is refused (\(error)): \(request)")
     }
     let first = authorization.signature.first!
     authorization.signature = (first == "0" ? "1" : "0") + authorization.signature.dropFirst()
     request.headers[.authorization] = serialize(authorization)
     do {
         try verifier.verify(request, now: now)
-        preconditionFailure("a request with a changed signature is accepted: \(request)")
+        fail("a request with a changed signature is accepted: \(request)")
     } catch {
-        guard case .invalid = error else { preconditionFailure("a changed signature gives \(error)") }
+        guard case .invalid = error else { fail("a changed signature gives \(error)") }
     }
 }
 
