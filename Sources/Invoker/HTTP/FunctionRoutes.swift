@@ -22,7 +22,7 @@ struct FunctionRoutes: Sendable {
                     route.methods.map { $0.compactMap { HTTPRequest.Method(rawValue: $0) } } ?? Self.allMethods
                 for method in methods {
                     let key = route.methods == nil ? "ANY \(route.path)" : "\(method.rawValue) \(route.path)"
-                    router.on(RouterPath(Self.routerPath(route.path)), method: method) { request, context in
+                    router.on(RouterPath(route.routerPath), method: method) { request, context in
                         try await self.handle(
                             request,
                             context: context,
@@ -85,12 +85,6 @@ struct FunctionRoutes: Sendable {
         return response
     }
 
-    /// The Hummingbird path of a manifest route: `{name}` stays a parameter, a final `{name+}` becomes `**`.
-    static func routerPath(_ path: String) -> String {
-        path.split(separator: "/").map { $0.hasSuffix("+}") ? "**" : String($0) }.reduce("") { $0 + "/" + $1 }
-            .nonEmpty ?? "/"
-    }
-
     /// The values of a route's `{name}` and `{name+}` segments, percent-decoded.
     static func parameters(of path: String, in context: InvokerRequestContext) -> [String: String] {
         var parameters: [String: String] = [:]
@@ -119,9 +113,4 @@ extension Request {
             throw InvokerError(.payloadTooLarge, "the request body is larger than the limit of \(limit) bytes")
         }
     }
-}
-
-extension String {
-    /// The string, or nil when it is empty.
-    fileprivate var nonEmpty: String? { isEmpty ? nil : self }
 }

@@ -65,6 +65,11 @@ extension FunctionDefinition.HTTPRoute {
         }
     }
 
+    /// The path as the Hummingbird router reads it: `{name}` stays a parameter, a final `{name+}` becomes `**`.
+    var routerPath: String {
+        "/" + path.split(separator: "/").map { $0.hasSuffix("+}") ? "**" : String($0) }.joined(separator: "/")
+    }
+
     private static func validate(path: String, _ object: ManifestObject) throws -> String {
         func fail(_ reason: String) -> ManifestError {
             object.error("path", "\"\(path)\" \(reason)")
