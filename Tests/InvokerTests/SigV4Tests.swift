@@ -138,6 +138,24 @@ struct SigV4Tests {
         }
     }
 
+    @Test("the header's date and signature, and X-Amz-Date's fields, are ASCII digits only, not other digits or a sign")
+    func asciiDigits() {
+        let signature = "e5975945d70ceca206a2d21850d17b27878488bf14ba179b5a9b693db95e6f53"
+        // "0" -> "０", "a" -> "ａ": the fullwidth forms Character.isHexDigit accepts.
+        let fullwidth = String(signature.unicodeScalars.map { Character(Unicode.Scalar($0.value + 0xFEE0)!) })
+        for header in [
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/２０２６１２０１/us-east-1/lambda/aws4_request,"
+                + " SignedHeaders=host;x-amz-date, Signature=\(signature)",
+            "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20261201/us-east-1/lambda/aws4_request,"
+                + " SignedHeaders=host;x-amz-date, Signature=\(fullwidth)",
+        ] {
+            #expect(throws: SigV4Error.self) { try SigV4Authorization(header: header) }
+        }
+        #expect(SigV4Verifier.date("20261201T120000Z") != nil)
+        #expect(SigV4Verifier.date("2026+1+1T120000Z") == nil)
+        #expect(SigV4Verifier.date("2026-1-1T120000Z") == nil)
+    }
+
     @Test("a credentials file with a stray line, or with no complete profile, is refused naming the file and line")
     func credentialsFile() {
         #expect(Self.credentials.keys.count == 2)

@@ -88,4 +88,26 @@ struct NativeFrameTests {
         let error = #expect(throws: NativeFrameError.self) { try decoder.decode(buffer: &truncated) }
         #expect(error?.description.contains("invocation id") == true)
     }
+
+    @Test("a list that claims more strings than its frame can hold is refused before room is made for them")
+    func impossibleListCount() throws {
+        // An HTTP response whose cookie list claims 1,342,177,281 strings in a 78-byte frame: reading it reserved
+        // 21 GB, and a count of 0xFFFF_FFFE 64 GB, which crashed the reader (found by `Fuzz/run`, harness
+        // native-frame; the input is Fuzz/corpus/native-frame/http-response-huge-cookie-count).
+        var body = ByteBuffer()
+        body.writeInteger(UInt8(7))
+        body.writeInteger(UInt16(1))
+        body.writeString("h")
+        body.writeInteger(Int64(200))
+        body.writeInteger(UInt32.max)  // no headers
+        body.writeInteger(UInt32.max - 1)  // the cookies
+        body.writeInteger(UInt32(1))
+        body.writeString("a")
+        var frame = ByteBuffer()
+        frame.writeInteger(UInt32(body.readableBytes))
+        frame.writeBuffer(&body)
+        var decoder = NativeFrameDecoder()
+        let error = #expect(throws: NativeFrameError.self) { try decoder.decode(buffer: &frame) }
+        #expect(error?.description.contains("a list of 4294967294 strings") == true)
+    }
 }

@@ -132,7 +132,15 @@ extension ByteBuffer {
     private mutating func readNativeStrings() throws(NativeFrameError) -> [String]? {
         guard let count = self.readInteger(as: UInt32.self) else { throw NativeFrameError("a truncated list") }
         guard count != UInt32.max else { return nil }
-        return try (0..<Int(count)).map { _ throws(NativeFrameError) in try self.readNativeString() }
+        // Each string takes at least its 4-byte length, so a count the frame cannot hold is refused before room is
+        // made for it: a worker could otherwise make the invoker reserve 64 GB with a 4-byte count.
+        guard count <= self.readableBytes / 4 else {
+            throw NativeFrameError("a list of \(count) strings in \(self.readableBytes) bytes")
+        }
+        var strings: [String] = []
+        strings.reserveCapacity(Int(count))
+        for _ in 0..<count { strings.append(try self.readNativeString()) }
+        return strings
     }
 
     private mutating func writeNativeMap(_ map: [String: String]?) {

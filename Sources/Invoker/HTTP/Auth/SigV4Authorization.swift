@@ -43,8 +43,8 @@ struct SigV4Authorization: Sendable, Equatable {
             throw .incomplete("Authorization header requires Credential, SignedHeaders and Signature")
         }
         let scope = credential.split(separator: "/", omittingEmptySubsequences: false).map(String.init)
-        guard scope.count == 5, scope[4] == "aws4_request", scope[1].count == 8, scope[1].allSatisfy(\.isNumber),
-            !scope[0].isEmpty, !scope[2].isEmpty, !scope[3].isEmpty
+        guard scope.count == 5, scope[4] == "aws4_request", scope[1].utf8.count == 8,
+            scope[1].utf8.allSatisfy(\.isASCIIDigit), !scope[0].isEmpty, !scope[2].isEmpty, !scope[3].isEmpty
         else {
             throw .incomplete("Credential must be ACCESS_KEY/yyyyMMdd/REGION/SERVICE/aws4_request")
         }
@@ -52,7 +52,7 @@ struct SigV4Authorization: Sendable, Equatable {
         guard !names.isEmpty, names.contains("host") else {
             throw .incomplete("SignedHeaders must name at least host")
         }
-        guard signature.count == 64, signature.allSatisfy(\.isHexDigit) else {
+        guard signature.utf8.count == 64, signature.utf8.allSatisfy(\.isASCIIHexDigit) else {
             throw .incomplete("Signature must be 64 hexadecimal digits")
         }
         self.accessKeyID = scope[0]
@@ -71,5 +71,17 @@ extension Substring {
         while text.first == " " { text = text.dropFirst() }
         while text.last == " " { text = text.dropLast() }
         return text
+    }
+}
+
+extension UInt8 {
+    /// Whether the byte is an ASCII digit, `0` to `9` (not the other digits `Character.isNumber` accepts, such as
+    /// fullwidth or Arabic-Indic ones).
+    var isASCIIDigit: Bool { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(self) }
+
+    /// Whether the byte is an ASCII hexadecimal digit, `0`-`9`, `a`-`f` or `A`-`F` (not the fullwidth forms
+    /// `Character.isHexDigit` accepts).
+    var isASCIIHexDigit: Bool {
+        isASCIIDigit || (UInt8(ascii: "a")...UInt8(ascii: "f")).contains(self | 0x20)
     }
 }

@@ -173,7 +173,10 @@ struct SigV4Verifier: Sendable {
     static func date(_ text: String) -> Date? {
         let digits = Array(text.utf8)
         guard digits.count == 16, digits[8] == UInt8(ascii: "T"), digits[15] == UInt8(ascii: "Z") else { return nil }
-        func number(_ range: Range<Int>) -> Int? { Int(String(decoding: digits[range], as: UTF8.self)) }
+        func number(_ range: Range<Int>) -> Int? {
+            guard digits[range].allSatisfy(\.isASCIIDigit) else { return nil }
+            return Int(String(decoding: digits[range], as: UTF8.self))
+        }
         guard let year = number(0..<4), let month = number(4..<6), let day = number(6..<8), let hour = number(9..<11),
             let minute = number(11..<13), let second = number(13..<15)
         else { return nil }
