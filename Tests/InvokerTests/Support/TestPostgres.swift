@@ -7,6 +7,14 @@ import Synchronization
 
 @testable import Invoker
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// glibc's `pipe2`, which its Swift module does not export (it is a GNU extension).
+@_silgen_name("pipe2")
+private func pipe2(_ ends: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
+
 /// A throwaway PostgreSQL server for tests: `initdb` into a temporary folder, run as the `postgres` user on a free
 /// loopback port with trust authentication and no fsync. The server is a child of a shell that reads the test
 /// process's end of a pipe: when the test process exits or dies, the pipe closes and the shell stops the server, so
@@ -44,8 +52,9 @@ final class TestPostgres: Sendable {
         try await SharedServer.instance.server()
     }
 
-    /// Makes a folder, runs `initdb` and starts a server of its own on a free port (another one if that fails).
-    static func start() async throws -> TestPostgres {
+    /// Makes a folder, runs `initdb` and starts a server of its own on a free port (another one if that fails);
+    /// with `removesDirectory`, the folder goes when the server stops.
+    static func start(removesDirectory: Bool = false) async throws -> TestPostgres {
         guard let bin = binDirectory else {
             throw TestPostgresError(
                 "no PostgreSQL server under /usr/lib/postgresql/*/bin: install Debian's postgresql package"
@@ -72,7 +81,7 @@ final class TestPostgres: Sendable {
         for _ in 0..<3 {
             let server = TestPostgres(directory: directory, port: try await freePort())
             do {
-                try await server.launch()
+                try await server.launch(removesDirectory: removesDirectory)
                 return server
             } catch {
                 lastError = error
@@ -94,30 +103,37 @@ final class TestPostgres: Sendable {
         }
     }
 
-    /// Starts the server on its folder and port, and returns once it accepts connections.
-    func launch() async throws {
+    /// Starts the server on its folder and port, and returns once it accepts connections. With `removesDirectory`,
+    /// the folder is deleted once the server stopped (the shared server, which is never restarted, and whose test
+    /// process may end without a word).
+    func launch(removesDirectory: Bool = false) async throws {
         let bin = Self.binDirectory!
-        let pipe = Pipe()
-        // The write end stays in this process only: a worker process that inherited it would keep the server alive.
-        _ = fcntl(pipe.fileHandleForWriting.fileDescriptor, F_SETFD, FD_CLOEXEC)
+        // The pipe is made close-on-exec at once: a process another test spawns meanwhile (a worker, an invoker)
+        // must not inherit its write end, which would keep the server running after this one closed it.
+        var ends: [Int32] = [0, 0]
+        guard pipe2(&ends, O_CLOEXEC) == 0 else { throw TestPostgresError("pipe2 failed: errno \(errno)") }
+        let reading = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true)
+        let keepAlive = FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
         process.arguments = [
-            // The server in the background, and beside it a reader of the pipe (saved as fd 3: a background job's
-            // input is /dev/null) that stops it once the pipe closes; the shell ends with the server.
-            "-u", "postgres", "--", "sh", "-c",
-            #"exec 3<&0; "$0" "$@" </dev/null & pid=$!; (read _ <&3; kill -INT $pid) & wait $pid"#, "\(bin)/postgres",
+            // A reader of the pipe (kept as fd 3: a background job's input is /dev/null) stops the server once the
+            // pipe closes, and then deletes its folder if asked; the shell becomes the server, so runuser ends with it.
+            "-u", "postgres", "--", "env", "REMOVE_DIRECTORY=\(removesDirectory ? directory.path : "")", "sh", "-c",
+            #"exec 3<&0; (read _ <&3; kill -INT $$; [ -n "$REMOVE_DIRECTORY" ] || exit 0; "#
+                + #"while kill -0 $$ 2>/dev/null; do sleep 0.1; done; rm -rf "$REMOVE_DIRECTORY") & "#
+                + #"exec "$0" "$@" </dev/null 3<&-"#, "\(bin)/postgres",
             "-D", directory.appendingPathComponent("data").path, "-h", "127.0.0.1", "-p", "\(port)",
             "-k", directory.path, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=500",
         ]
-        process.standardInput = pipe.fileHandleForReading
+        process.standardInput = reading
         let log = try Self.logHandle(directory.appendingPathComponent("server.log"))
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        try? pipe.fileHandleForReading.close()
-        running.withLock { $0 = (process, pipe.fileHandleForWriting) }
+        try? reading.close()
+        running.withLock { $0 = (process, keepAlive) }
         let deadline = ContinuousClock.now + .seconds(30)
         while true {
             do {
@@ -125,7 +141,9 @@ final class TestPostgres: Sendable {
                 return
             } catch {
                 guard process.isRunning, ContinuousClock.now < deadline else {
-                    throw TestPostgresError("the server on port \(port) did not start: \(SharedDatabaseError.reason(error))")
+                    throw TestPostgresError(
+                        "the server on port \(port) did not start: \(SharedDatabaseError.reason(error))"
+                    )
                 }
                 try await Task.sleep(for: .milliseconds(50))
             }
@@ -221,7 +239,7 @@ private actor SharedServer {
 
     func server() async throws -> TestPostgres {
         if let starting { return try await starting.value }
-        let task = Task { try await TestPostgres.start() }
+        let task = Task { try await TestPostgres.start(removesDirectory: true) }
         starting = task
         return try await task.value
     }
