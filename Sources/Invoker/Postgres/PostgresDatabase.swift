@@ -67,8 +67,10 @@ struct PostgresDatabase: Sendable {
             _ = try await withConnection { connection in
                 try await PostgresMigrator().migrate(on: connection, logger: logger)
             }
+        } catch let error as SharedDatabaseError where error.code == .unreachable {
+            throw error
         } catch let error as SharedDatabaseError {
-            throw error.code == .unreachable ? error : SharedDatabaseError(error.code, "\(url.location): \(error.message)")
+            throw SharedDatabaseError(error.code, "\(url.location): \(error.message)")
         } catch {
             throw SharedDatabaseError(
                 .migrationFailed,
