@@ -47,9 +47,10 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         logger: logger,
         recordsInvocations: configuration.recordsInvocations
     )
+    let queueStore = try await QueueStoreSetup(configuration, logger: logger)
     let queues = try await QueueSystem(
-        path: configuration.resolvedQueueDatabasePath,
-        configuration: configuration.queue,
+        store: queueStore.store,
+        storeServices: queueStore.services,
         manifest: manifest,
         dispatcher: dispatcher,
         logger: logger
@@ -62,7 +63,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     }
     let router = Router(context: InvokerRequestContext.self)
     let admin = router.group().add(middleware: APIKeyMiddleware(key: BearerKey(key: adminKey)))
-    HealthRoutes(log: log).register(on: router)
+    HealthRoutes(log: log, queues: queueStore.store).register(on: router)
     let functionRoutes = FunctionRoutes(manifest: manifest, dispatcher: dispatcher)
     functionRoutes.register(on: router)
     InvokeAPIRoutes(
@@ -93,8 +94,9 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
                 logger: logger
             )
         ),
-        // Services shut down in reverse order, after the HTTP server: consumers, then pools, then the log.
-        services: [OnConcurrencyPool(service: log), WorkerPools(pools: pools)]
+        // Services shut down in reverse order, after the HTTP server: consumers, then pools, then the log, then the
+        // database's connections.
+        services: queueStore.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools)]
             + queues.services.map { OnConcurrencyPool(service: $0) } as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in
             await AcceptFailureHandler.install(on: channel, metrics: metrics, logger: logger)

@@ -57,4 +57,8 @@ enum LogKey {
     static let logCapacity = "invocation_log.capacity"
     /// How many records a retention pass deleted.
     static let logPruned = "invocation_log.pruned"
+    /// The PostgreSQL database, as `host:port/database`.
+    static let database = "db.location"
+    /// A schema migration's version.
+    static let version = "db.schema_version"
 }

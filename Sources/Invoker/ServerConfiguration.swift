@@ -16,6 +16,13 @@ struct ServerConfiguration: Sendable {
     var queueDatabasePath: String?
     /// How the queue's database is opened.
     var queue = SQLiteQueueStore.Configuration()
+    /// The PostgreSQL database several nodes share; when set, the queue is kept there instead of in
+    /// ``queueDatabasePath``.
+    var database: PostgresURL?
+    /// How the queue waits for and polls the PostgreSQL database.
+    var postgresQueue = PostgresQueueStore.Configuration()
+    /// The node's name among the nodes sharing ``database``; nil is `hostname:port`.
+    var nodeName: String?
     /// The `Functions` worker binary; nil is the one beside the invoker.
     var functionsBinary: String?
     /// The key the admin API (`/system/…`, `/metrics`) requires as `Authorization: Bearer <key>`; nil generates one
@@ -49,6 +56,11 @@ struct ServerConfiguration: Sendable {
         databasePath
             ?? URL(fileURLWithPath: manifestPath).deletingLastPathComponent()
             .appendingPathComponent(InvocationLog.defaultDatabasePath).path
+    }
+
+    /// The node's name, resolving the default.
+    var resolvedNodeName: String {
+        nodeName ?? "\(ProcessInfo.processInfo.hostName):\(port)"
     }
 
     /// The queue database's path, resolving the default.

@@ -30,17 +30,18 @@ struct QueueDeadLetters: AsyncParsableCommand {
 
     /// Reads the dead-letter queue and prints it.
     func run() async throws {
-        let (store, statistics) = try await database.open(checking: queue)
-        let messages = try await store.deadLetters(in: queue, limit: limit)
-        let formatter = QueueFormatter()
-        if json {
-            for message in messages { print(try formatter.json(message)) }
-        } else if messages.isEmpty {
-            print("The dead-letter queue of \(queue) is empty.")
-        } else {
-            print(formatter.table(messages))
-            if let total = statistics?.deadLetters, total > messages.count {
-                print("(\(messages.count) of \(total); --limit shows more)")
+        try await database.withStore(checking: queue) { store, statistics in
+            let messages = try await store.deadLetters(in: queue, limit: limit)
+            let formatter = QueueFormatter()
+            if json {
+                for message in messages { print(try formatter.json(message)) }
+            } else if messages.isEmpty {
+                print("The dead-letter queue of \(queue) is empty.")
+            } else {
+                print(formatter.table(messages))
+                if let total = statistics?.deadLetters, total > messages.count {
+                    print("(\(messages.count) of \(total); --limit shows more)")
+                }
             }
         }
     }

@@ -23,8 +23,9 @@ struct QueueList: AsyncParsableCommand {
 
     /// Reads the queues and prints them.
     func run() async throws {
-        let (store, _) = try await database.open()
-        let queues = try await store.statistics()
-        print(json ? try QueueFormatter().json(queues) : QueueFormatter().table(queues))
+        try await database.withStore { store, _ in
+            let queues = try await store.statistics()
+            print(json ? try QueueFormatter().json(queues) : QueueFormatter().table(queues))
+        }
     }
 }

@@ -27,26 +27,28 @@ struct QueuePurge: AsyncParsableCommand {
 
     /// Asks for confirmation, deletes the messages and says how many were deleted.
     func run() async throws {
-        let (store, statistics) = try await database.open(checking: queue)
-        let what = dlq ? "the dead-letter queue of \(queue)" : "queue \(queue)"
-        if !yes {
-            guard isatty(STDIN_FILENO) == 1 else {
-                FileHandle.standardError.write(
-                    Data(
-                        ("Error: refusing to purge \(what) without confirmation: the input is not a terminal;"
-                            + " pass --yes to purge it.\n").utf8
+        try await database.withStore(checking: queue) { store, statistics in
+            let what = dlq ? "the dead-letter queue of \(queue)" : "queue \(queue)"
+            if !yes {
+                guard isatty(STDIN_FILENO) == 1 else {
+                    FileHandle.standardError.write(
+                        Data(
+                            ("Error: refusing to purge \(what) without confirmation: the input is not a terminal;"
+                                + " pass --yes to purge it.\n").utf8
+                        )
                     )
-                )
-                throw ExitCode.failure
+                    throw ExitCode.failure
+                }
+                let count =
+                    dlq ? statistics?.deadLetters ?? 0 : statistics.map { $0.depth + $0.inFlight + $0.delayed } ?? 0
+                print("Delete all \(count) messages of \(what)? This cannot be undone. [y/N] ", terminator: "")
+                guard let answer = readLine()?.lowercased(), answer == "y" || answer == "yes" else {
+                    print("Nothing was deleted.")
+                    return
+                }
             }
-            let count = dlq ? statistics?.deadLetters ?? 0 : statistics.map { $0.depth + $0.inFlight + $0.delayed } ?? 0
-            print("Delete all \(count) messages of \(what)? This cannot be undone. [y/N] ", terminator: "")
-            guard let answer = readLine()?.lowercased(), answer == "y" || answer == "yes" else {
-                print("Nothing was deleted.")
-                return
-            }
+            let deleted = try await store.purge(queue, deadLetters: dlq)
+            print("Deleted \(deleted) message\(deleted == 1 ? "" : "s") from \(what).")
         }
-        let deleted = try await store.purge(queue, deadLetters: dlq)
-        print("Deleted \(deleted) message\(deleted == 1 ? "" : "s") from \(what).")
     }
 }

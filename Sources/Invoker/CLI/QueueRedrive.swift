@@ -26,8 +26,9 @@ struct QueueRedrive: AsyncParsableCommand {
 
     /// Moves the messages and says how many moved.
     func run() async throws {
-        let (store, _) = try await database.open(checking: queue)
-        let moved = try await store.redrive(queue, ids: ids.isEmpty ? nil : ids)
-        print("Moved \(moved) message\(moved == 1 ? "" : "s") from the dead-letter queue of \(queue) back to it.")
+        try await database.withStore(checking: queue) { store, _ in
+            let moved = try await store.redrive(queue, ids: ids.isEmpty ? nil : ids)
+            print("Moved \(moved) message\(moved == 1 ? "" : "s") from the dead-letter queue of \(queue) back to it.")
+        }
     }
 }

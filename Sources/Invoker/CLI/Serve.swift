@@ -37,6 +37,12 @@ struct Serve: AsyncParsableCommand {
     )
     var queueSync: SQLiteQueueStore.Configuration.Synchronous = .full
 
+    @Option(help: DatabaseURLOption.help)
+    var database: String?
+
+    @Option(help: "This node's name among the invokers sharing --database (default: hostname:port).")
+    var nodeName: String?
+
     @Option(help: "The worker binary for Swift functions (default: Functions beside invoker, rebuilt when stale).")
     var functionsBinary: String?
 
@@ -108,6 +114,11 @@ struct Serve: AsyncParsableCommand {
         configuration.databasePath = db
         configuration.queueDatabasePath = queueDb
         configuration.queue.synchronous = queueSync
+        configuration.database = try DatabaseURLOption.resolve(database)
+        if let nodeName {
+            guard !nodeName.isEmpty else { throw ValidationError("--node-name must not be empty") }
+            configuration.nodeName = nodeName
+        }
         configuration.functionsBinary = functionsBinary
         configuration.recordsInvocations = !noInvocationLog
         configuration.apiKey =

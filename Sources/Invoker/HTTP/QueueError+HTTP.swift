@@ -21,7 +21,14 @@ extension QueueError: HTTPResponseError {
         }
     }
 
+    /// Seconds after which a producer may try again (`Retry-After`): when the store is unavailable, which passes.
+    var retryAfterSeconds: Int? {
+        code == .cannotOpen || code == .storageFailed ? 1 : nil
+    }
+
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response.json(ErrorDocument(errorType: errorType, errorMessage: message), status: status)
+        var response = Response.json(ErrorDocument(errorType: errorType, errorMessage: message), status: status)
+        if let seconds = retryAfterSeconds { response.headers[.retryAfter] = String(seconds) }
+        return response
     }
 }

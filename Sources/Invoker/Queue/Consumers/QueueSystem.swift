@@ -5,7 +5,8 @@ import ServiceLifecycle
 /// every function's asynchronous invocations), their consumers and the callback sender.
 ///
 /// ```swift
-/// let queues = try await QueueSystem(path: path, manifest: manifest, dispatcher: dispatcher, logger: logger)
+/// let store = try SQLiteQueueStore(path: path)
+/// let queues = try await QueueSystem(store: store, manifest: manifest, dispatcher: dispatcher, logger: logger)
 /// queues.routes.register(on: router)
 /// let services: [any Service] = [log, WorkerPools(pools: pools)] + queues.services  // consumers stop before pools
 /// ```
@@ -14,22 +15,23 @@ struct QueueSystem: Sendable {
     let store: any QueueStore
     /// Every queue the invoker serves.
     let definitions: [QueueDefinition]
-    /// The callback sender, then the consumers (``QueueConsumers``): list them after the pools.
+    /// The store's own services, the callback sender, then the consumers (``QueueConsumers``): list them after the
+    /// pools.
     let services: [any Service]
     /// Queues asynchronous invocations.
     let asyncInvocations: AsyncInvocations
     /// The queue part's logger.
     let logger: Logger
 
-    /// Opens the store at `path`, registers the manifest's queues in it, and makes their consumers.
+    /// Registers the manifest's queues in `store` and makes their consumers; `storeServices` are what the store needs
+    /// running beside them (the PostgreSQL notification listener).
     init(
-        path: String,
-        configuration: SQLiteQueueStore.Configuration = SQLiteQueueStore.Configuration(),
+        store: any QueueStore,
+        storeServices: [any Service] = [],
         manifest: Manifest,
         dispatcher: Dispatcher,
         logger: Logger
     ) async throws {
-        let store = try SQLiteQueueStore(path: path, configuration: configuration)
         let callbacks = CallbackSender(logger: logger)
         var definitions: [QueueDefinition] = []
         var consumers: [QueueConsumer] = []
@@ -70,9 +72,11 @@ struct QueueSystem: Sendable {
         try await store.register(definitions)
         self.store = store
         self.definitions = definitions
-        self.services = [
-            callbacks, QueueConsumers(watcher: VisibilityWatcher(store: store, logger: logger), consumers: consumers),
-        ]
+        self.services =
+            storeServices + [
+                callbacks,
+                QueueConsumers(watcher: VisibilityWatcher(store: store, logger: logger), consumers: consumers),
+            ]
         self.asyncInvocations = AsyncInvocations(store: store, logger: logger)
         self.logger = logger
     }

@@ -6,12 +6,9 @@ import ServiceLifecycle
 /// at a time, so idle consumers wait at their doorbells without reading the database: the cost of an idle invoker
 /// does not grow with its number of queues.
 ///
-/// It looks when the earliest message it knows of is due, at least every ``pollInterval``, and at once when a
-/// message's visibility moved later in this process.
+/// It looks when the earliest message it knows of is due, at least every ``QueueStore/pollInterval``, and at once
+/// when a message's visibility moved later in this process.
 struct VisibilityWatcher: Sendable {
-    /// The longest the watcher waits before it looks at the database again.
-    static let pollInterval: Duration = .seconds(1)
-
     /// Where the messages are.
     let store: any QueueStore
     /// The watcher's logger.
@@ -22,7 +19,7 @@ struct VisibilityWatcher: Sendable {
         var failures = 0
         while !Task.isShuttingDownGracefully && !Task.isCancelled {
             let mark = store.arrivals.mark(Doorbell.visibilityChanged)
-            var wait = Self.pollInterval
+            var wait = store.pollInterval
             do {
                 let now = EpochTime.nowMs()
                 for (queue, visibleAt) in try await store.nextVisibleTimes() {
@@ -36,7 +33,7 @@ struct VisibilityWatcher: Sendable {
             } catch {
                 failures += 1
                 logger.error("Reading when messages become visible failed", metadata: [LogKey.error: "\(error)"])
-                wait = Self.pollInterval * min(failures, 10)
+                wait = store.pollInterval * min(failures, 10)
             }
             await store.arrivals.wait(Doorbell.visibilityChanged, after: mark, timeout: wait)
         }

@@ -7,8 +7,7 @@
 /// dead-letter queue once they were delivered `policy.maxReceives` times).
 ///
 /// Every method is safe to call from many tasks at once; no two leases return the same message while its lease
-/// holds. ``SQLiteQueueStore`` is the embedded implementation; a shared database can implement the same protocol for
-/// several invokers.
+/// holds. ``SQLiteQueueStore`` is the embedded implementation; ``PostgresQueueStore`` the one several invokers share.
 ///
 /// ```swift
 /// let sent = try await store.enqueue([NewMessage(body: .text("hello"))], to: "words")
@@ -18,6 +17,13 @@
 protocol QueueStore: Sendable {
     /// Rings when messages may have become visible in a queue: after an enqueue or a redrive.
     var arrivals: Doorbell { get }
+
+    /// The longest the ``VisibilityWatcher`` waits before it reads ``nextVisibleTimes()`` again: how late a message
+    /// that no doorbell announced (enqueued by another process, or a lease that expired) is seen at worst.
+    var pollInterval: Duration { get }
+
+    /// Whether the store can take messages now (readiness: `/readyz`).
+    func isAvailable() async -> Bool
 
     /// Records the queues the invoker serves and which function consumes each, replacing the previous list; queues
     /// keep their messages whether they are listed or not.

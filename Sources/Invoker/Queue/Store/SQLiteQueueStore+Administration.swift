@@ -47,10 +47,7 @@ extension SQLiteQueueStore {
             for row in try Row.fetchAll(db, sql: "SELECT queue, COUNT(*) FROM dead_letters GROUP BY queue") {
                 queues[row[0], default: .unregistered(row[0])].deadLetters = row[1]
             }
-            // A function's asynchronous queue is listed once it was used.
-            return queues.values.filter { $0.kind != .async || !$0.isEmpty }.sorted {
-                ($0.kind == .async ? 1 : 0, $0.name) < ($1.kind == .async ? 1 : 0, $1.name)
-            }
+            return QueueStatistics.listing(queues.values)
         }
     }
 
@@ -68,7 +65,7 @@ extension SQLiteQueueStore {
                     id: row[0],
                     queue: row[1],
                     body: Self.body(row[2]),
-                    attributes: try Self.decodeAttributes(row[3]),
+                    attributes: try MessageAttribute.decodeStored(row[3]),
                     sentAt: row[4],
                     receiveCount: row[5],
                     failedAt: row[6],
@@ -124,17 +121,5 @@ extension SQLiteQueueStore {
             )
             return db.changesCount
         }
-    }
-}
-
-extension QueueStatistics {
-    /// Whether the queue and its dead-letter queue hold nothing.
-    fileprivate var isEmpty: Bool {
-        depth == 0 && inFlight == 0 && delayed == 0 && deadLetters == 0
-    }
-
-    /// The statistics of a queue that holds messages but that no registered function consumes.
-    fileprivate static func unregistered(_ name: String) -> QueueStatistics {
-        QueueStatistics(name: name, depth: 0, inFlight: 0, delayed: 0, deadLetters: 0)
     }
 }

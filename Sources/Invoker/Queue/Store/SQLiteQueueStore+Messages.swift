@@ -6,7 +6,7 @@ extension SQLiteQueueStore {
         let rows = try messages.map { message in
             (
                 id: ids.next(), message: message, md5: MD5.hex(message.body.bytes),
-                attributes: try Self.encode(message.attributes)
+                attributes: try MessageAttribute.storedJSON(message.attributes)
             )
         }
         try await write { db in
@@ -75,7 +75,7 @@ extension SQLiteQueueStore {
                         receipt: QueueReceipt(sequence: sequence, receiveCount: receiveCount + 1),
                         body: Self.body(row[2]),
                         md5OfBody: row[3],
-                        attributes: try Self.decodeAttributes(row[4]),
+                        attributes: try MessageAttribute.decodeStored(row[4]),
                         callbackURL: row[5],
                         sentAt: row[6],
                         firstReceivedAt: firstReceivedAt,
@@ -196,19 +196,5 @@ extension SQLiteQueueStore {
         case .blob(let data): .binary(Array(data))
         default: .text(value.description)
         }
-    }
-
-    /// Attributes as the database keeps them: JSON text, or NULL when there are none.
-    static func encode(_ attributes: [String: MessageAttribute]) throws -> String? {
-        guard !attributes.isEmpty else { return nil }
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = .sortedKeys
-        return String(decoding: try encoder.encode(attributes), as: UTF8.self)
-    }
-
-    /// Attributes read from the database.
-    static func decodeAttributes(_ json: String?) throws -> [String: MessageAttribute] {
-        guard let json else { return [:] }
-        return try JSONDecoder().decode([String: MessageAttribute].self, from: Data(json.utf8))
     }
 }

@@ -28,6 +28,8 @@ final class SQLiteQueueStore: QueueStore {
     let now: @Sendable () -> Int64
     /// Makes message ids.
     let ids: UUIDv7Generator
+    /// The watcher looks at the file every second: only another process (`invoker queue redrive`) enqueues unannounced.
+    let pollInterval: Duration = .seconds(1)
 
     /// Opens the queue database at `path`, creating it and its directory if needed (readable by their owner only, see
     /// ``StateDirectory``), and brings its schema up to
@@ -66,6 +68,9 @@ final class SQLiteQueueStore: QueueStore {
         }
         return try SQLiteQueueStore(path: path)
     }
+
+    /// The file is local: it takes messages whenever the invoker runs.
+    func isAvailable() async -> Bool { true }
 
     /// Runs `body` in the writer's next transaction; database failures become ``QueueError``s naming the file.
     func write<Value: Sendable>(_ body: @escaping @Sendable (Database) throws -> Value) async throws -> Value {

@@ -1,0 +1,72 @@
+import PostgresNIO
+
+/// The invoker's schema in a shared PostgreSQL database: every component's tables, as one list of numbered
+/// migrations that ``PostgresMigrator`` applies in order. A shipped migration is never edited; a change is a new one at
+/// the end. Each component prefixes its tables with its name (`queue_…`).
+enum PostgresSchema {
+    /// One step of the schema, applied in a transaction with its record in `schema_migrations`.
+    struct Migration: Sendable {
+        /// Its number: one more than the migration before.
+        var version: Int
+        /// What it does, for people.
+        var name: String
+        /// Its statements, in order.
+        var statements: [PostgresQuery]
+    }
+
+    /// Every migration, in order.
+    static let migrations: [Migration] = [
+        // `queue_messages` holds every message not yet acknowledged, in all queues. `visible_at` (milliseconds since
+        // 1970) is when it may be leased next: its send time, a lease's deadline (`leased`), or the end of a retry
+        // backoff; the index on `(queue, visible_at, seq)` makes a lease a short range scan. The body is bytes, with
+        // whether they are UTF-8 text. `queue_dead_letters` holds the messages that failed every delivery,
+        // `queue_queues` the queues the invokers serve.
+        Migration(
+            version: 1,
+            name: "queue: messages, dead letters, queues",
+            statements: [
+                """
+                CREATE TABLE queue_messages (
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id TEXT NOT NULL,
+                    queue TEXT NOT NULL,
+                    body BYTEA NOT NULL,
+                    body_is_text BOOLEAN NOT NULL,
+                    md5 TEXT NOT NULL,
+                    attributes TEXT,
+                    callback_url TEXT,
+                    sent_at BIGINT NOT NULL,
+                    first_received_at BIGINT,
+                    receive_count BIGINT NOT NULL DEFAULT 0,
+                    visible_at BIGINT NOT NULL,
+                    leased BOOLEAN NOT NULL DEFAULT false,
+                    last_error TEXT
+                )
+                """,
+                "CREATE INDEX queue_messages_by_visibility ON queue_messages (queue, visible_at, seq)",
+                """
+                CREATE TABLE queue_dead_letters (
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+                    id TEXT NOT NULL,
+                    queue TEXT NOT NULL,
+                    body BYTEA NOT NULL,
+                    body_is_text BOOLEAN NOT NULL,
+                    md5 TEXT NOT NULL,
+                    attributes TEXT,
+                    callback_url TEXT,
+                    sent_at BIGINT NOT NULL,
+                    first_received_at BIGINT,
+                    receive_count BIGINT NOT NULL,
+                    failed_at BIGINT NOT NULL,
+                    last_error TEXT NOT NULL
+                )
+                """,
+                "CREATE INDEX queue_dead_letters_by_queue ON queue_dead_letters (queue, seq)",
+                "CREATE TABLE queue_queues (name TEXT PRIMARY KEY, function TEXT NOT NULL, kind TEXT NOT NULL)",
+            ]
+        )
+    ]
+
+    /// The newest schema version this invoker knows.
+    static var latestVersion: Int { migrations.last?.version ?? 0 }
+}

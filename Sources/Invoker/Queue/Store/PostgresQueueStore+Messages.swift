@@ -1,0 +1,207 @@
+import NIOCore
+import PostgresNIO
+
+extension PostgresQueueStore {
+    func enqueue(_ messages: [NewMessage], to queue: String) async throws -> [SentMessage] {
+        guard !messages.isEmpty else { return [] }
+        let ids = messages.map { _ in self.ids.next() }
+        let md5s = messages.map { MD5.hex($0.body.bytes) }
+        let bodies = messages.map { ByteBuffer(bytes: $0.body.bytes) }
+        let texts = messages.map { !$0.body.isBinary }
+        // Arrays of optional values cannot be bound: an empty string stands for none (neither is ever empty).
+        let attributes = try messages.map { try MessageAttribute.storedJSON($0.attributes) ?? "" }
+        let callbacks = messages.map { $0.callbackURL ?? "" }
+        let now = self.now()
+        let channel = Self.notificationChannel
+        try await perform { client in
+            try await client.query(
+                """
+                WITH inserted AS (
+                    INSERT INTO queue_messages (id, queue, body, body_is_text, md5, attributes, callback_url, sent_at,
+                                                visible_at)
+                    SELECT m.id, \(queue), m.body, m.is_text, m.md5, NULLIF(m.attributes, ''), NULLIF(m.callback_url, ''),
+                           \(now), \(now)
+                    FROM unnest(\(ids)::TEXT[], \(bodies)::BYTEA[], \(texts)::BOOLEAN[], \(md5s)::TEXT[],
+                                \(attributes)::TEXT[], \(callbacks)::TEXT[])
+                         WITH ORDINALITY AS m(id, body, is_text, md5, attributes, callback_url, position)
+                    ORDER BY m.position
+                    RETURNING seq
+                )
+                SELECT pg_notify(\(channel), \(queue)) FROM (SELECT COUNT(*) FROM inserted) AS stored
+                """
+            ).drain()
+        }
+        arrivals.ring(queue)
+        return messages.indices.map { index in
+            SentMessage(
+                messageId: ids[index],
+                md5OfMessageBody: md5s[index],
+                md5OfMessageAttributes: MessageAttribute.digest(of: messages[index].attributes)
+            )
+        }
+    }
+
+    func lease(from queue: String, limit: Int, policy: RetryPolicy) async throws -> [QueueMessage] {
+        let now = self.now()
+        let deadline = now + policy.visibilityTimeout.wholeMilliseconds
+        let maxReceives = policy.maxReceives
+        // Messages whose last allowed delivery was never answered move to the dead-letter queue; the others are
+        // leased. Both sets are disjoint, so one statement does both.
+        let rows = try await perform { client in
+            try await client.query(
+                """
+                WITH candidates AS (
+                    SELECT seq, visible_at FROM queue_messages
+                    WHERE queue = \(queue) AND visible_at <= \(now)
+                    ORDER BY visible_at, seq LIMIT \(limit)
+                    FOR UPDATE SKIP LOCKED
+                ), expired AS (
+                    DELETE FROM queue_messages m USING candidates c
+                    WHERE m.seq = c.seq AND m.leased AND m.receive_count >= \(maxReceives)
+                    RETURNING m.*
+                ), dead AS (
+                    INSERT INTO queue_dead_letters (id, queue, body, body_is_text, md5, attributes, callback_url,
+                                                    sent_at, first_received_at, receive_count, failed_at, last_error)
+                    SELECT id, queue, body, body_is_text, md5, attributes, callback_url, sent_at, first_received_at,
+                           receive_count, \(now),
+                           'delivery ' || receive_count || ' was never answered before its lease expired (the invoker'
+                               || ' may have stopped)' || COALESCE('; the delivery before failed with: ' || last_error, '')
+                    FROM expired ORDER BY seq
+                )
+                UPDATE queue_messages m
+                SET leased = true, visible_at = \(deadline), receive_count = m.receive_count + 1,
+                    first_received_at = COALESCE(m.first_received_at, \(now))
+                FROM candidates c
+                WHERE m.seq = c.seq AND NOT (m.leased AND m.receive_count >= \(maxReceives))
+                RETURNING c.visible_at, m.seq, m.id, m.body, m.body_is_text, m.md5, m.attributes, m.callback_url,
+                          m.sent_at, m.first_received_at, m.receive_count, m.last_error
+                """
+            ).collect()
+        }
+        var leased: [(visibleAt: Int64, message: QueueMessage)] = []
+        for row in rows {
+            let (
+                visibleAt, sequence, id, body, isText, md5, attributes, callbackURL, sentAt, firstReceivedAt,
+                receiveCount, lastError
+            ) = try row.decode(
+                (Int64, Int64, String, ByteBuffer, Bool, String, String?, String?, Int64, Int64, Int, String?).self
+            )
+            leased.append(
+                (
+                    visibleAt,
+                    QueueMessage(
+                        id: id,
+                        receipt: QueueReceipt(sequence: sequence, receiveCount: receiveCount),
+                        body: Self.body(body, isText: isText),
+                        md5OfBody: md5,
+                        attributes: try MessageAttribute.decodeStored(attributes),
+                        callbackURL: callbackURL,
+                        sentAt: sentAt,
+                        firstReceivedAt: firstReceivedAt,
+                        lastError: lastError
+                    )
+                )
+            )
+        }
+        return leased.sorted {
+            ($0.visibleAt, $0.message.receipt.sequence) < ($1.visibleAt, $1.message.receipt.sequence)
+        }
+        .map(\.message)
+    }
+
+    func acknowledge(_ receipts: [QueueReceipt]) async throws {
+        guard !receipts.isEmpty else { return }
+        let sequences = receipts.map(\.sequence)
+        let counts = receipts.map(\.receiveCount)
+        try await perform { client in
+            try await client.query(
+                """
+                DELETE FROM queue_messages m
+                USING unnest(\(sequences)::BIGINT[], \(counts)::BIGINT[]) AS r(seq, receive_count)
+                WHERE m.seq = r.seq AND m.receive_count = r.receive_count
+                """
+            ).drain()
+        }
+    }
+
+    func fail(_ failures: [QueueFailure], policy: RetryPolicy) async throws -> [QueueReceipt] {
+        guard !failures.isEmpty else { return [] }
+        defer { arrivals.ring(Doorbell.visibilityChanged) }
+        let now = self.now()
+        let sequences = failures.map(\.receipt.sequence)
+        let counts = failures.map(\.receipt.receiveCount)
+        let errors = failures.map(\.error)
+        let dead = failures.map { $0.receipt.receiveCount >= policy.maxReceives }
+        let visibleAts = failures.map { now + policy.delay(afterReceive: $0.receipt.receiveCount).wholeMilliseconds }
+        let rows = try await perform { client in
+            try await client.query(
+                """
+                WITH failures AS (
+                    SELECT * FROM unnest(\(sequences)::BIGINT[], \(counts)::BIGINT[], \(visibleAts)::BIGINT[],
+                                         \(errors)::TEXT[], \(dead)::BOOLEAN[])
+                        AS f(seq, receive_count, visible_at, error, dead)
+                ), retried AS (
+                    UPDATE queue_messages m SET leased = false, visible_at = f.visible_at, last_error = f.error
+                    FROM failures f
+                    WHERE NOT f.dead AND m.seq = f.seq AND m.receive_count = f.receive_count
+                    RETURNING m.seq
+                ), moved AS (
+                    DELETE FROM queue_messages m USING failures f
+                    WHERE f.dead AND m.seq = f.seq AND m.receive_count = f.receive_count
+                    RETURNING m.seq, m.id, m.queue, m.body, m.body_is_text, m.md5, m.attributes, m.callback_url,
+                              m.sent_at, m.first_received_at, m.receive_count, f.error
+                ), letters AS (
+                    INSERT INTO queue_dead_letters (id, queue, body, body_is_text, md5, attributes, callback_url,
+                                                    sent_at, first_received_at, receive_count, failed_at, last_error)
+                    SELECT id, queue, body, body_is_text, md5, attributes, callback_url, sent_at, first_received_at,
+                           receive_count, \(now), error
+                    FROM moved ORDER BY seq
+                )
+                SELECT seq, receive_count FROM moved
+                """
+            ).collect()
+        }
+        let moved = try Set(
+            rows.map { row in
+                let (sequence, receiveCount) = try row.decode((Int64, Int).self)
+                return QueueReceipt(sequence: sequence, receiveCount: receiveCount)
+            }
+        )
+        return failures.map(\.receipt).filter(moved.contains)
+    }
+
+    func release(_ receipts: [QueueReceipt], after delay: Duration) async throws {
+        guard !receipts.isEmpty else { return }
+        defer { arrivals.ring(Doorbell.visibilityChanged) }
+        let visibleAt = now() + delay.wholeMilliseconds
+        let sequences = receipts.map(\.sequence)
+        let counts = receipts.map(\.receiveCount)
+        try await perform { client in
+            try await client.query(
+                """
+                UPDATE queue_messages m
+                SET leased = false, visible_at = \(visibleAt), receive_count = m.receive_count - 1,
+                    first_received_at = CASE WHEN m.receive_count = 1 THEN NULL ELSE m.first_received_at END
+                FROM unnest(\(sequences)::BIGINT[], \(counts)::BIGINT[]) AS r(seq, receive_count)
+                WHERE m.seq = r.seq AND m.receive_count = r.receive_count
+                """
+            ).drain()
+        }
+    }
+
+    func nextVisibleTimes() async throws -> [String: Int64] {
+        try await perform { client in
+            var times: [String: Int64] = [:]
+            let rows = try await client.query("SELECT queue, MIN(visible_at) FROM queue_messages GROUP BY queue")
+            for try await (queue, visibleAt) in rows.decode((String, Int64).self) {
+                times[queue] = visibleAt
+            }
+            return times
+        }
+    }
+
+    /// A body read from the database.
+    static func body(_ bytes: ByteBuffer, isText: Bool) -> MessageBody {
+        isText ? .text(String(buffer: bytes)) : .binary(Array(buffer: bytes))
+    }
+}

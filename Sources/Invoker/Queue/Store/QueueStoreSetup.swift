@@ -1,0 +1,32 @@
+import Logging
+import ServiceLifecycle
+
+/// The queue store `invoker serve` was told to use, opened: the SQLite file beside the manifest, or the PostgreSQL
+/// database of `--database` with its schema brought up to date, and the services each needs.
+struct QueueStoreSetup: Sendable {
+    /// The store.
+    let store: any QueueStore
+    /// What the store's queries go through (the PostgreSQL connection pool): listed first, so it stops last.
+    let databaseServices: [any Service]
+    /// What runs beside the consumers (the PostgreSQL notification listener).
+    let services: [any Service]
+
+    /// Opens the store `configuration` names; throws a ``QueueError`` or ``SharedDatabaseError`` saying why it cannot.
+    init(_ configuration: ServerConfiguration, logger: Logger) async throws {
+        guard let url = configuration.database else {
+            store = try SQLiteQueueStore(
+                path: configuration.resolvedQueueDatabasePath,
+                configuration: configuration.queue
+            )
+            databaseServices = []
+            services = []
+            return
+        }
+        let database = PostgresDatabase(url: url, logger: logger)
+        try await database.migrate()
+        let store = PostgresQueueStore(database: database, configuration: configuration.postgresQueue)
+        self.store = store
+        databaseServices = [database.client]
+        services = [PostgresNotificationListener(store: store, logger: logger)]
+    }
+}
