@@ -57,4 +57,13 @@ enum LogKey {
     static let logCapacity = "invocation_log.capacity"
     /// How many records a retention pass deleted.
     static let logPruned = "invocation_log.pruned"
+
+    /// How many keys a key file holds.
+    static let keys = "auth.keys"
+    /// A file's permission bits, in octal.
+    static let mode = "file.mode"
+    /// A JWKS file or URL.
+    static let jwks = "auth.jwks"
+    /// Why a caller was refused.
+    static let authReason = "auth.reason"
 }

@@ -13,11 +13,14 @@ struct FunctionRoutes: Sendable {
     let manifest: Manifest
     /// Runs and records the invocations.
     let dispatcher: Dispatcher
+    /// Each route's authentication, and the admin key on the generic paths of functions whose routes authenticate.
+    var authorizers = RouteAuthorizers.open
 
     /// Adds the routes to `router`.
     func register(on router: Router<InvokerRequestContext>) {
         for function in manifest.functions {
-            for route in function.routes {
+            for (index, route) in function.routes.enumerated() {
+                let authorizer = authorizers.route(function.name, index)
                 let methods =
                     route.methods.map { $0.compactMap { HTTPRequest.Method(rawValue: $0) } } ?? Self.allMethods
                 for method in methods {
@@ -29,7 +32,8 @@ struct FunctionRoutes: Sendable {
                             function: function.name,
                             rawPath: request.uri.path,
                             routeKey: key,
-                            pathParameters: Self.parameters(of: route.path, in: context)
+                            pathParameters: Self.parameters(of: route.path, in: context),
+                            authorizer: authorizer
                         )
                     }
                 }
@@ -47,7 +51,8 @@ struct FunctionRoutes: Sendable {
                         function: name,
                         rawPath: rest.isEmpty ? "/" : String(rest),
                         routeKey: "$default",
-                        pathParameters: [:]
+                        pathParameters: [:],
+                        authorizer: authorizers.generic(name)
                     )
                 }
             }
@@ -60,13 +65,25 @@ struct FunctionRoutes: Sendable {
         function: String,
         rawPath: String,
         routeKey: String,
-        pathParameters: [String: String]
+        pathParameters: [String: String],
+        authorizer: RouteAuthorizer
     ) async throws -> Response {
-        // An unknown function is a 404 before its body is read.
+        // An unknown function is a 404 before its body is read; so is a refused caller.
         _ = try dispatcher.pool(named: function)
+        var caller = Caller.anonymous
+        if authorizer.isRequired {
+            switch await authorizer.check(request.headers, now: Date()) {
+            case .allowed(let allowed):
+                caller = allowed
+            case .denied(let denial):
+                let id = dispatcher.ids.next()
+                dispatcher.recordDenial(denial, function: function, id: id, trigger: .http)
+                return denial.response(requestID: id)
+            }
+        }
         let body = try await request.collectedBody(upTo: context.maxUploadSize)
         let id = dispatcher.ids.next()
-        let event = FunctionURLRequest(
+        var event = FunctionURLRequest(
             request: request,
             body: body,
             rawPath: rawPath,
@@ -77,8 +94,10 @@ struct FunctionRoutes: Sendable {
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
             epochMs: EpochTime.nowMs()
         )
+        event.requestContext.authorizer = caller.authorizer
+        if let secret = caller.secretHeader { event.headers[secret] = nil }
         let result = try await dispatcher.invoke(
-            InvocationRequest(function: function, id: id, event: .http(event), trigger: .http)
+            InvocationRequest(function: function, id: id, event: .http(event), trigger: .http, caller: caller.identity)
         )
         let response = await Response.functionURL(result.execution, invocationID: result.id)
         result.finish(httpStatus: response.status.code)

@@ -14,16 +14,18 @@ extension TestEnvironment {
     /// `body` (given the invoker's URL and a way to signal the process) returns and the process ends; returns what
     /// `body` returned and how the process ended.
     /// With `umask` (such as `"000"`), the invoker runs under that file mode creation mask; with `openFiles`, with at
-    /// most that many descriptors (soft and hard limit, through `prlimit`).
+    /// most that many descriptors (soft and hard limit, through `prlimit`); `extraArguments` are added to `serve`'s.
     func serveProcess<Result: Sendable>(
         umask: String? = nil,
         openFiles: Int? = nil,
+        arguments extraArguments: [String] = [],
         _ body: @escaping @Sendable (_ url: String, _ signal: @Sendable (Signal) throws -> Void) async throws -> Result
     ) async throws -> (result: Result, status: TerminationStatus) {
-        var arguments = [
-            "serve", "--port", "0", "--manifest", manifestPath, "--db", databasePath,
-            "--functions-binary", Self.functionsBinary, "--log-level", "error",
-        ]
+        var arguments =
+            [
+                "serve", "--port", "0", "--manifest", manifestPath, "--db", databasePath,
+                "--functions-binary", Self.functionsBinary, "--log-level", "error",
+            ] + extraArguments
         var executable = Self.invokerBinary
         if let umask {
             arguments = ["-c", "umask \(umask) && exec \"$0\" \"$@\"", executable] + arguments
