@@ -1,7 +1,10 @@
+import ArgumentParser
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationCompat
+import Subprocess
 import Testing
 
 @testable import Invoker
@@ -173,7 +176,7 @@ struct RouteAPIKeyTests {
                 atomically: true,
                 encoding: .utf8
             )
-            try signal(.hangup)
+            try signal(.terminalClosed)
             #expect(
                 try await eventually {
                     try await Self.status(client, "/guarded", apiKey: "new-key-0123456789abcdef") == 200
@@ -182,13 +185,13 @@ struct RouteAPIKeyTests {
             #expect(try await Self.status(client, "/guarded", apiKey: "partner-key-0123456789abcdef") == 401)
             // A file that does not parse is refused; the keys stay as they were.
             try "ci\n".write(toFile: path, atomically: true, encoding: .utf8)
-            try signal(.hangup)
+            try signal(.terminalClosed)
             try "ci ci-key-0123456789abcdef\nlast last-key-0123456789abcdef\n".write(
                 toFile: path,
                 atomically: true,
                 encoding: .utf8
             )
-            try signal(.hangup)
+            try signal(.terminalClosed)
             #expect(
                 try await eventually {
                     try await Self.status(client, "/guarded", apiKey: "last-key-0123456789abcdef") == 200

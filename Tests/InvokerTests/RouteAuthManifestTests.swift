@@ -91,7 +91,7 @@ struct RouteAuthManifestTests {
             #expect(throws: InvokerError.self) { try APIKeys(parsing: text, path: "keys") }
             do {
                 _ = try APIKeys(parsing: text, path: "keys")
-            } catch let error as InvokerError {
+            } catch {
                 #expect(error.message.contains(message), "\(error.message)")
             }
         }

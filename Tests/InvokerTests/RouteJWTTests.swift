@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationCompat
 import Synchronization
 import Testing
 
@@ -48,12 +49,12 @@ struct RouteJWTTests {
 
     /// Serves `jwks` at `/jwks.json` on a loopback port while `body` runs.
     static func withJWKSServer(
-        _ jwks: Mutex<String>,
+        _ jwks: ServedJWKS,
         _ body: @escaping @Sendable (_ url: String) async throws -> Void
     ) async throws {
         let router = Router()
         router.get("/jwks.json") { _, _ in
-            Response.json(status: .ok, jwks.withLock { $0 })
+            Response.json(status: .ok, jwks.text)
         }
         try await Application(router: router, configuration: .init(address: .hostname("127.0.0.1", port: 0)))
             .test(.live) { client in
@@ -64,7 +65,7 @@ struct RouteJWTTests {
     @Test("valid RS256 and ES256 tokens reach the function with claims and scopes as API Gateway shapes them")
     func valid() async throws {
         let signer = try TestSigner()
-        let jwks = Mutex(signer.jwks)
+        let jwks = ServedJWKS(signer.jwks)
         try await Self.withJWKSServer(jwks) { url in
             let environment = try Self.environment(signer: signer, remoteJWKS: url)
             defer { environment.remove() }
@@ -132,7 +133,7 @@ struct RouteJWTTests {
     func refused() async throws {
         let signer = try TestSigner()
         let other = try TestSigner()
-        let jwks = Mutex(signer.jwks)
+        let jwks = ServedJWKS(signer.jwks)
         try await Self.withJWKSServer(jwks) { url in
             let environment = try Self.environment(signer: signer, remoteJWKS: url)
             defer { environment.remove() }
@@ -220,7 +221,7 @@ struct RouteJWTTests {
     func rotation() async throws {
         let signer = try TestSigner()
         let rotated = try TestSigner()
-        let jwks = Mutex(signer.jwks)
+        let jwks = ServedJWKS(signer.jwks)
         try await Self.withJWKSServer(jwks) { url in
             let environment = try Self.environment(signer: signer, remoteJWKS: url)
             defer { environment.remove() }
@@ -233,7 +234,7 @@ struct RouteJWTTests {
                     headers: [.authorization: "Bearer \(token)"]
                 )
                 #expect(before.status == .unauthorized)
-                jwks.withLock { $0 = rotated.jwks.replacingOccurrences(of: #""rsa-1""#, with: #""rsa-2""#) }
+                jwks.text = rotated.jwks.replacingOccurrences(of: #""rsa-1""#, with: #""rsa-2""#)
                 let after = try await client.execute(
                     uri: "/remote",
                     method: .get,
@@ -258,5 +259,20 @@ struct RouteJWTTests {
                 "\(error)".contains("no RS256")
             }
         }
+    }
+}
+
+/// The JWKS document the test's server serves, which a test may replace.
+final class ServedJWKS: Sendable {
+    private let document: Mutex<String>
+
+    init(_ text: String) {
+        document = Mutex(text)
+    }
+
+    /// The document.
+    var text: String {
+        get { document.withLock { $0 } }
+        set { document.withLock { $0 = newValue } }
     }
 }
