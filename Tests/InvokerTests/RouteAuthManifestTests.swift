@@ -44,7 +44,7 @@ struct RouteAuthManifestTests {
             (#"{"apikey": {}}"#, "http[0].auth.apikey", "did you mean \"apiKey\""),
             (#"{"apiKey": {}, "jwt": {}}"#, "http[0].auth", "exactly one"),
             (#"{"apiKey": {"keys": []}}"#, "http[0].auth.apiKey.keys", "must not be empty"),
-            (#"{"apiKey": {"names": ["a"]}}"#, "http[0].auth.apiKey.names", "did you mean \"keys\""),
+            (#"{"apiKey": {"names": ["a"]}}"#, "http[0].auth.apiKey.names", "expected one of \"keys\""),
             (#"{"jwt": {"audience": ["a"], "jwks": "j"}}"#, "http[0].auth.jwt.issuer", "is missing"),
             (
                 #"{"jwt": {"issuer": "i", "audience": [], "jwks": "j"}}"#, "http[0].auth.jwt.audience",

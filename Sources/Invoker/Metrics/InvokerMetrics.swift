@@ -57,7 +57,8 @@ final class InvokerMetrics: Sendable {
             Counter(
                 label: "faas.invocations",
                 dimensions: [
-                    ("function", record.function), ("trigger", record.trigger.rawValue), ("status", record.status.rawValue),
+                    ("function", record.function), ("trigger", record.trigger.rawValue),
+                    ("status", record.status.rawValue),
                 ],
                 factory: factory
             )

@@ -88,6 +88,12 @@ struct RouteAuthorizer: Sendable {
                 )
             )
         }
-        return .allowed(Caller(identity: name, authorizer: FunctionURLRequest.Authorizer(apiKey: .init(name: name)), secretHeader: "x-api-key"))
+        return .allowed(
+            Caller(
+                identity: name,
+                authorizer: FunctionURLRequest.Authorizer(apiKey: .init(name: name)),
+                secretHeader: "x-api-key"
+            )
+        )
     }
 }
