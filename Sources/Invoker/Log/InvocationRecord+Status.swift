@@ -15,6 +15,6 @@ extension InvocationRecord {
         case unauthorized
 
         /// The statuses of invocations that did not succeed, which `invoker logs --errors` shows.
-        static let failures: Set<Status> = [.error, .timeout, .crash, .throttled]
+        static let failures: Set<Status> = [.error, .timeout, .crash, .throttled, .unauthorized]
     }
 }
