@@ -15,7 +15,7 @@ Every function is `hello` from the worker binary (scaling min 1, max 4). The rat
 API rows also to the unsigned Invoke API) from the same run; CPU / request is the invoker process's own CPU time
 (without its workers) divided by the requests served.
 
-    python3 Benchmarks/auth.py [--duration 5] [--repeat 3]
+    python3 Benchmarks/auth.py [--duration 5] [--repeat 3] [--bin-path .build/debug]
 
 Needs wrk (`apt-get install wrk`) and the Python packages `cryptography` and `botocore` (`pip install cryptography
 botocore`), which make the keys, the token and the signature.
@@ -28,13 +28,19 @@ import statistics
 import tempfile
 import time
 
-from botocore.auth import SigV4Auth
-from botocore.awsrequest import AWSRequest
-from botocore.credentials import Credentials
-from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
+import sys
 
-from common import build, cpu_seconds, require_wrk, start, stop, wrk, write_manifest
+# Benchmarks/queue.py would shadow the standard library's `queue`, which botocore needs: import it without this
+# folder on the path.
+_HERE = sys.path.pop(0)
+from botocore.auth import SigV4Auth  # noqa: E402
+from botocore.awsrequest import AWSRequest  # noqa: E402
+from botocore.credentials import Credentials  # noqa: E402
+from cryptography.hazmat.primitives import hashes  # noqa: E402
+from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
+
+sys.path.insert(0, _HERE)
+from common import build, cpu_seconds, require_wrk, start, stop, wrk, write_manifest  # noqa: E402
 
 ISSUER = "https://id.example.com/"
 AUDIENCE = "orders-api"
@@ -101,9 +107,11 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--duration", type=int, default=5)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--bin-path", help="use the invoker and Functions binaries in this folder instead of a"
+                        " release build (figures from a debug build are not comparable)")
     arguments = parser.parse_args()
     require_wrk()
-    binaries = build("invoker", "Functions")
+    binaries = os.path.abspath(arguments.bin_path) if arguments.bin_path else build("invoker", "Functions")
     with tempfile.TemporaryDirectory() as folder:
         jwks, token = make_token(folder)
         keys = os.path.join(folder, "api-keys")
@@ -126,7 +134,15 @@ def main():
         open_invoker, port = start(binaries, manifest, os.path.join(folder, "a.sqlite"), "--api-keys", keys)
         signed_invoker, signed_port = start(binaries, manifest, os.path.join(folder, "b.sqlite"),
                                             "--api-keys", keys, "--invoke-credentials", credentials)
-        body = '{"queryStringParameters":{"name":"Ada"}}'
+        # A whole Function URL event, so that `hello` answers as it does over HTTP.
+        body = json.dumps({
+            "version": "2.0", "routeKey": "$default", "rawPath": "/", "rawQueryString": "name=Ada", "headers": {},
+            "queryStringParameters": {"name": "Ada"}, "isBase64Encoded": False,
+            "requestContext": {
+                "accountId": "000000000000", "apiId": "plain", "domainName": "localhost", "domainPrefix": "localhost",
+                "requestId": "bench", "routeKey": "$default", "stage": "$default", "time": "", "timeEpoch": 0,
+                "http": {"method": "GET", "path": "/", "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1",
+                         "userAgent": "wrk"}}}, separators=(",", ":"))
         invoke = "/2015-03-31/functions/plain/invocations"
         rows = [
             ("no auth", open_invoker, port, "/open?name=Ada", lua_script(folder, "open", "GET", {})),
@@ -149,7 +165,8 @@ def main():
     medians = {name: {key: statistics.median(run[key] for run in runs) for key in ("rps", "p50", "p99", "cpu")}
                for name, runs in results.items()}
     base, unsigned = medians["no auth"], medians["Invoke API, unsigned"]
-    print(f"c=32, wrk -t1 -d{arguments.duration}s, median of {arguments.repeat}, release build\n")
+    kind = f"binaries from {arguments.bin_path}" if arguments.bin_path else "release build"
+    print(f"c=32, wrk -t1 -d{arguments.duration}s, median of {arguments.repeat}, {kind}\n")
     print("| Auth | req/s | × no auth | p50 | p99 | invoker CPU / request | added CPU / request |")
     print("|---|---|---|---|---|---|---|")
     for name, _, _, _, _ in rows:
