@@ -61,16 +61,28 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
             metadata: [LogKey.host: "\(configuration.host)", LogKey.routes: "\(routes)"]
         )
     }
+    let apiKeys = try configuration.apiKeysPath.map { try APIKeyStore(path: $0, logger: logger) }
+    let authorizers = try await RouteAuthorizers.build(
+        manifest: manifest,
+        apiKeys: apiKeys,
+        adminKey: BearerKey(key: adminKey),
+        jwksRefreshInterval: configuration.jwksRefreshInterval,
+        logger: logger
+    )
+    var reloads: [HangupReloader.Action] = []
+    if let apiKeys { reloads.append { _ = apiKeys.reload() } }
+    let reloader = await HangupReloader(actions: reloads)
     let router = Router(context: InvokerRequestContext.self)
     let admin = router.group().add(middleware: APIKeyMiddleware(key: BearerKey(key: adminKey)))
     HealthRoutes(log: log, queues: queueStore.store).register(on: router)
-    let functionRoutes = FunctionRoutes(manifest: manifest, dispatcher: dispatcher)
+    let functionRoutes = FunctionRoutes(manifest: manifest, dispatcher: dispatcher, authorizers: authorizers)
     functionRoutes.register(on: router)
     InvokeAPIRoutes(
         dispatcher: dispatcher,
         asyncInvocations: queues.asyncInvocations,
         signatures: configuration.invokeCredentials.map(SigV4Verifier.init),
-        adminKey: BearerKey(key: adminKey)
+        adminKey: BearerKey(key: adminKey),
+        authorizers: authorizers
     )
     .register(on: router)
     SystemRoutes(pools: pools).register(on: admin)
@@ -81,7 +93,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         metrics: metrics
     )
     .register(on: admin)
-    queues.routes(dispatcher: dispatcher).register(on: router, admin: admin)
+    queues.routes(dispatcher: dispatcher, authorizers: authorizers).register(on: router, admin: admin)
     return Application(
         router: InvokerRouter(functionRoutes: functionRoutes, router: router),
         server: configuration.edge.server,
@@ -96,7 +108,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         ),
         // Services shut down in reverse order, after the HTTP server: consumers, then pools, then the log, then the
         // database's connections.
-        services: queueStore.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools)]
+        services: queueStore.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader]
             + queues.services.map { OnConcurrencyPool(service: $0) } as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in
             await AcceptFailureHandler.install(on: channel, metrics: metrics, logger: logger)

@@ -61,4 +61,13 @@ enum LogKey {
     static let database = "db.location"
     /// A schema migration's version.
     static let version = "db.schema_version"
+
+    /// How many keys a key file holds.
+    static let keys = "auth.keys"
+    /// A file's permission bits, in octal.
+    static let mode = "file.mode"
+    /// A JWKS file or URL.
+    static let jwks = "auth.jwks"
+    /// Why a caller was refused.
+    static let authReason = "auth.reason"
 }

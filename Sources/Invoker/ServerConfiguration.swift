@@ -28,6 +28,11 @@ struct ServerConfiguration: Sendable {
     /// The key the admin API (`/system/…`, `/metrics`) requires as `Authorization: Bearer <key>`; nil generates one
     /// at start and writes it to `admin.key` in the state directory, where the CLI finds it.
     var apiKey: String?
+    /// The `--api-keys` file: the `name key` lines that routes with `{"apiKey": {}}` auth accept in `x-api-key`;
+    /// re-read on SIGHUP. Nil refuses to start a manifest with such routes.
+    var apiKeysPath: String?
+    /// The shortest time between two fetches of a JWKS URL, which a token with an unknown `kid` triggers.
+    var jwksRefreshInterval: Duration = .seconds(60)
     /// The access keys the Invoke API requires signatures from (AWS Signature Version 4); nil leaves it open.
     var invokeCredentials: AWSCredentials?
     /// Whether invocations are recorded in the invocation log. When false nothing new is written, but the log is

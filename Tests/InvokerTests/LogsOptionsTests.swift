@@ -20,7 +20,7 @@ struct LogsOptionsTests {
                     as? String
             }
             #expect(statuses.count == records.filter { $0.status != .success }.count)
-            #expect(Set(statuses) == ["error", "timeout", "crash", "throttled"])
+            #expect(Set(statuses) == ["error", "timeout", "crash", "throttled", "unauthorized"])
 
             let command = try Logs.parse(["--errors", "--status", "success"])
             #expect(command.filter.statuses == Set(InvocationRecord.Status.allCases))

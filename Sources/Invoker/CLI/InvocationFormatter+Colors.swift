@@ -11,7 +11,8 @@ extension InvocationFormatter {
     }
 
     /// `text` in the colour of `status` when the formatter uses colours: green for success, red for an error, bold
-    /// red for a crash, yellow for a timeout, magenta for a throttled invocation.
+    /// red for a crash, yellow for a timeout, magenta for a throttled invocation, cyan
+    /// for a refused caller.
     func colored(_ text: String, as status: InvocationRecord.Status) -> String {
         guard colors else { return text }
         let code =
@@ -21,6 +22,7 @@ extension InvocationFormatter {
             case .crash: "1;31"
             case .timeout: "33"
             case .throttled: "35"
+            case .unauthorized: "36"
             }
         return "\u{1B}[\(code)m\(text)\u{1B}[0m"
     }

@@ -38,6 +38,7 @@ extension InvocationFormatter {
         case .queueMessageId: record.queueMessageId
         case .attempt: record.attempt.map(String.init)
         case .log: record.log
+        case .caller: record.caller
         }
     }
 }

@@ -47,7 +47,7 @@ struct Logs: AsyncParsableCommand {
 
     /// Keep only failed invocations.
     @Flag(
-        help: "Only failed invocations: the same as --status error --status timeout --status crash --status throttled."
+        help: "Only failed invocations: every status but success (error, timeout, crash, throttled, unauthorized)."
     )
     var errors = false
 

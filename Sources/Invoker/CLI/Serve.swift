@@ -65,6 +65,16 @@ struct Serve: AsyncParsableCommand {
     )
     var invokeCredentials: String?
 
+    @Option(
+        help: ArgumentHelp(
+            "The API keys that routes with {\"apiKey\": {}} auth accept in x-api-key.",
+            discussion: "One \"name key\" per line; # comments and blank lines are allowed. Re-read on SIGHUP (a file"
+                + " that does not parse then keeps the previous keys). Keep it private (chmod 600).",
+            valueName: "file"
+        )
+    )
+    var apiKeys: String?
+
     @Option(help: "Delete invocation records older than this many days (0 keeps them; default 30).")
     var retainDays: Int?
 
@@ -130,6 +140,7 @@ struct Serve: AsyncParsableCommand {
         if let invokeCredentials {
             configuration.invokeCredentials = try AWSCredentials(contentsOf: invokeCredentials)
         }
+        configuration.apiKeysPath = apiKeys
         if let retainDays {
             guard retainDays >= 0 else { throw ValidationError("--retain-days must be 0 or more, got \(retainDays)") }
             configuration.retention.retainDays = retainDays == 0 ? nil : retainDays

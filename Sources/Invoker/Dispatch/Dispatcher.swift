@@ -74,7 +74,8 @@ struct Dispatcher: Sendable {
         return result
     }
 
-    private func record(_ record: InvocationRecord) {
+    /// Writes `record` (unless recording is off), counts it and logs it at debug level.
+    func record(_ record: InvocationRecord) {
         if recordsInvocations {
             log.append(record)
         }

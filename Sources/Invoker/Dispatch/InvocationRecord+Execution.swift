@@ -31,7 +31,8 @@ extension InvocationRecord {
             maxMemoryKB: execution.maxMemoryKB,
             queueMessageId: request.delivery?.messageID,
             attempt: request.delivery?.attempt,
-            log: execution.log
+            log: execution.log,
+            caller: request.caller
         )
     }
 }

@@ -46,6 +46,8 @@ struct InvocationRequest: Sendable {
     var cognitoIdentity: String? = nil
     /// The queue message it delivers, for queue and asynchronous invocations.
     var delivery: Delivery? = nil
+    /// Who called, as the route's authorizer named them (the record's `caller`).
+    var caller: String? = nil
 
     /// Whether an HTTP caller waits for the answer: its record is written once the caller's status is known
     /// (``InvocationResult/finish(httpStatus:)``). Other invocations are recorded as soon as they end.

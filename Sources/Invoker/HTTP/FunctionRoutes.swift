@@ -15,27 +15,39 @@ struct FunctionRoutes: Sendable {
         var function: String
         /// The event's `routeKey`: `GET /items/{id}`, or `ANY /items/{id}` for a route that takes every method.
         var key: String
+        /// Who may call it.
+        var authorizer: RouteAuthorizer
     }
 
     /// Runs and records the invocations.
     let dispatcher: Dispatcher
     /// The manifest's routes.
     let table: RouteTable<Route>
+    /// Each route's authentication, and the admin key on the generic paths of functions whose routes authenticate.
+    let authorizers: RouteAuthorizers
 
-    init(manifest: Manifest, dispatcher: Dispatcher) {
+    init(manifest: Manifest, dispatcher: Dispatcher, authorizers: RouteAuthorizers = .open) {
         self.dispatcher = dispatcher
+        self.authorizers = authorizers
         var table = RouteTable<Route>()
         for function in manifest.functions {
-            for route in function.routes {
+            for (index, route) in function.routes.enumerated() {
+                let authorizer = authorizers.route(function.name, index)
                 guard let methods = route.methods else {
-                    table.insert(route.path, methods: nil, Route(function: function.name, key: "ANY \(route.path)"))
+                    let key = "ANY \(route.path)"
+                    table.insert(
+                        route.path,
+                        methods: nil,
+                        Route(function: function.name, key: key, authorizer: authorizer)
+                    )
                     continue
                 }
                 for method in methods.compactMap(HTTPRequest.Method.init(rawValue:)) {
+                    let key = "\(method.rawValue) \(route.path)"
                     table.insert(
                         route.path,
                         methods: [method],
-                        Route(function: function.name, key: "\(method.rawValue) \(route.path)")
+                        Route(function: function.name, key: key, authorizer: authorizer)
                     )
                 }
             }
@@ -59,7 +71,8 @@ struct FunctionRoutes: Sendable {
                     function: route.function,
                     rawPath: request.uri.path,
                     routeKey: route.key,
-                    pathParameters: parameters
+                    pathParameters: parameters,
+                    authorizer: route.authorizer
                 )
             } catch let error as any HTTPResponseError {
                 return try error.response(from: request, context: context)
@@ -81,7 +94,8 @@ struct FunctionRoutes: Sendable {
                         function: name,
                         rawPath: rest.isEmpty ? "/" : String(rest),
                         routeKey: "$default",
-                        pathParameters: [:]
+                        pathParameters: [:],
+                        authorizer: authorizers.generic(name)
                     )
                 }
             }
@@ -94,13 +108,25 @@ struct FunctionRoutes: Sendable {
         function: String,
         rawPath: String,
         routeKey: String,
-        pathParameters: [String: String]
+        pathParameters: [String: String],
+        authorizer: RouteAuthorizer
     ) async throws -> Response {
-        // An unknown function is a 404 before its body is read.
+        // An unknown function is a 404 before its body is read; so is a refused caller.
         _ = try dispatcher.pool(named: function)
+        var caller = Caller.anonymous
+        if authorizer.isRequired {
+            switch await authorizer.check(request.headers, now: Date()) {
+            case .allowed(let allowed):
+                caller = allowed
+            case .denied(let denial):
+                let id = dispatcher.ids.next()
+                dispatcher.recordDenial(denial, function: function, id: id, trigger: .http)
+                return denial.response(requestID: id)
+            }
+        }
         let body = try await request.collectedBody(upTo: context.maxUploadSize)
         let id = dispatcher.ids.next()
-        let event = FunctionURLRequest(
+        var event = FunctionURLRequest(
             request: request,
             body: body,
             rawPath: rawPath,
@@ -111,8 +137,10 @@ struct FunctionRoutes: Sendable {
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
             epochMs: EpochTime.nowMs()
         )
+        event.requestContext.authorizer = caller.authorizer
+        if let secret = caller.secretHeader { event.headers[secret] = nil }
         let result = try await dispatcher.invoke(
-            InvocationRequest(function: function, id: id, event: .http(event), trigger: .http)
+            InvocationRequest(function: function, id: id, event: .http(event), trigger: .http, caller: caller.identity)
         )
         let response = await Response.functionURL(result.execution, invocationID: result.id)
         result.finish(httpStatus: response.status.code)

@@ -33,4 +33,6 @@ extension HTTPField.Name {
     static let messageID = Self("X-Message-Id")!
     /// `X-Attempt`: the delivery attempt of a callback.
     static let attempt = Self("X-Attempt")!
+    /// `x-api-key`: the key a caller presents on a route with `{"apiKey": {}}` auth.
+    static let apiKey = Self("x-api-key")!
 }

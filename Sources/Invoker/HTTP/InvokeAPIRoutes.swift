@@ -25,6 +25,9 @@ struct InvokeAPIRoutes: Sendable {
     var signatures: SigV4Verifier? = nil
     /// The admin key, which the Invoke API accepts instead of a signature.
     var adminKey: BearerKey? = nil
+    /// Without signatures, guards the functions whose routes authenticate with the admin key: the open Invoke API
+    /// would otherwise bypass their routes' authentication.
+    var authorizers = RouteAuthorizers.open
 
     /// Adds the route to `router`, behind the signature check when there is one.
     func register(on router: Router<InvokerRequestContext>) {
@@ -51,6 +54,12 @@ struct InvokeAPIRoutes: Sendable {
             let pool = try? dispatcher.pool(named: call.function.name)
         else {
             throw InvokeAPIError.notFound(call.function)
+        }
+        if signatures == nil,
+            case .denied(let denial) = await authorizers.generic(call.function.name).check(request.headers, now: Date())
+        {
+            dispatcher.recordDenial(denial, function: call.function.name, id: requestID, trigger: .invoke)
+            throw InvokeAPIError(type: "AccessDeniedException", status: denial.status, message: denial.message)
         }
         let payload = try await request.collectedBody(upTo: Invocation.maxPayloadBytes)
         guard

@@ -22,6 +22,8 @@ struct QueueRoutes: Sendable {
     let asyncInvocations: AsyncInvocations
     /// Where storage failures are reported (the caller only learns that the message was not stored).
     let logger: Logger
+    /// Guards `/async-function/{name}` of functions whose routes authenticate (with the admin key).
+    var authorizers = RouteAuthorizers.open
 
     /// Adds the producers' routes to `router` and the queue administration to `admin`, the group that requires the
     /// admin key.
@@ -101,13 +103,19 @@ struct QueueRoutes: Sendable {
     private func invokeAsynchronously(_ request: Request, context: InvokerRequestContext) async throws -> Response {
         let name = try context.parameters.require("name")
         _ = try dispatcher.pool(named: name)
+        let authorizer = authorizers.generic(name)
+        if case .denied(let denial) = await authorizer.check(request.headers, now: Date()) {
+            let id = dispatcher.ids.next()
+            dispatcher.recordDenial(denial, function: name, id: id, trigger: .event)
+            return denial.response(requestID: id)
+        }
         let callbackURL = try request.headers[values: .callbackURL].first.map {
             try AsyncInvocations.validateCallbackURL($0)
         }
         let body = try await Self.collectMessage(request)
         let prefix = "/async-function/\(name)"
         let rest = request.uri.path.dropFirst(min(prefix.utf8.count, request.uri.path.count))
-        let event = FunctionURLRequest(
+        var event = FunctionURLRequest(
             request: request,
             body: body,
             rawPath: rest.isEmpty ? "/" : String(rest),
@@ -118,6 +126,8 @@ struct QueueRoutes: Sendable {
             sourceIP: context.remoteAddress?.ipAddress ?? "127.0.0.1",
             epochMs: EpochTime.nowMs()
         )
+        // The admin key that let the caller in is not the function's to see.
+        if authorizer.isRequired { event.headers["authorization"] = nil }
         let payload = Array(try JSONEncoder().encode(event))
         return try await stored { try await asyncInvocations.enqueue(payload, of: name, callbackURL: callbackURL) }
     }

@@ -57,6 +57,7 @@ struct InvocationInsertStatement {
             case .queueMessageId: binder.bind(record.queueMessageId)
             case .attempt: binder.bind(record.attempt.map(Int64.init))
             case .log: binder.bind(record.log)
+            case .caller: binder.bind(record.caller)
             }
         }
         var code = binder.code

@@ -51,6 +51,11 @@ extension InvocationLog {
                 columns: [Columns.startedAt.name]
             )
         }
+        migrator.registerMigration("v3: caller") { db in
+            try db.alter(table: table) { table in
+                table.add(column: Columns.caller.name, .text)
+            }
+        }
         return migrator
     }
 }

@@ -31,5 +31,6 @@ extension InvocationRecord {
         case queueMessageId = "queue_message_id"
         case attempt
         case log
+        case caller
     }
 }

@@ -31,6 +31,7 @@ extension InvocationRecord: FetchableRecord, TableRecord {
         queueMessageId = try row.decode(forColumn: Columns.queueMessageId)
         attempt = try row.decode(forColumn: Columns.attempt)
         log = try row.decode(forColumn: Columns.log)
+        caller = try row.decode(forColumn: Columns.caller)
     }
 }
 

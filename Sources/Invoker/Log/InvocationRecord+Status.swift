@@ -11,8 +11,10 @@ extension InvocationRecord {
         case crash
         /// No worker was free and the wait queue was full: the caller got a 429.
         case throttled
+        /// The route's authorizer refused the caller (401 or 403); no worker was involved.
+        case unauthorized
 
         /// The statuses of invocations that did not succeed, which `invoker logs --errors` shows.
-        static let failures: Set<Status> = [.error, .timeout, .crash, .throttled]
+        static let failures: Set<Status> = [.error, .timeout, .crash, .throttled, .unauthorized]
     }
 }

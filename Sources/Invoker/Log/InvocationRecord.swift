@@ -55,6 +55,8 @@ struct InvocationRecord: Codable, Sendable, Equatable {
     var attempt: Int? = nil
     /// The worker's captured stdout and stderr during the invocation, already bounded by the caller.
     var log: String? = nil
+    /// Who called, as the route's authorizer named them: the API key's name, or the JWT's `sub`; nil on open routes.
+    var caller: String? = nil
 
     /// The record's snake_case names: the columns of its table.
     typealias CodingKeys = Columns

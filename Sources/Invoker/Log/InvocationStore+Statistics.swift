@@ -19,8 +19,10 @@ extension InvocationStore {
             literal: """
                 WITH matching AS (
                     SELECT \(Columns.function) AS function, \(Columns.status) AS status, \(Columns.cold) AS cold,
-                        CASE WHEN \(Columns.status) <> 'throttled' THEN \(Columns.durationMs) END AS ran_ms,
-                        CASE WHEN \(Columns.status) <> 'throttled' THEN \(Columns.waitMs) END AS waited_ms,
+                        CASE WHEN \(Columns.status) NOT IN ('throttled', 'unauthorized') THEN \(Columns.durationMs) END
+                            AS ran_ms,
+                        CASE WHEN \(Columns.status) NOT IN ('throttled', 'unauthorized') THEN \(Columns.waitMs) END
+                            AS waited_ms,
                         CASE WHEN \(Columns.cold) THEN \(Columns.initDurationMs) END AS init_ms
                     FROM \(InvocationRecord.self)
                     WHERE \(filter.condition)

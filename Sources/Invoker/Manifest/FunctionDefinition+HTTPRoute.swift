@@ -11,13 +11,15 @@ extension FunctionDefinition.HTTPRoute {
         "/readyz",
     ]
 
-    /// Reads and validates one element of a function's `http` array.
-    init(_ object: ManifestObject) throws {
-        try object.rejectUnknownKeys(["path", "methods"])
+    /// Reads and validates one element of a function's `http` array; relative paths in it (a JWKS file) are
+    /// resolved against `directory`.
+    init(_ object: ManifestObject, directory: String) throws {
+        try object.rejectUnknownKeys(["path", "methods", "auth"])
         guard let path = try object.string("path") else {
             throw object.error("path", "is missing; a route needs a path such as \"/hello\"")
         }
         self.path = try Self.validate(path: path, object)
+        self.auth = try FunctionDefinition.RouteAuth(object, directory: directory)
         guard let methods = try object.strings("methods") else {
             self.methods = nil
             return

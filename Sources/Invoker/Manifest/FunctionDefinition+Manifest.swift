@@ -25,7 +25,7 @@ extension FunctionDefinition {
             throw object.error("handler", "\(handler.debugDescription) must not contain a NUL character")
         }
         self.handler = handler ?? name
-        self.routes = try (object.objects("http") ?? []).map(HTTPRoute.init)
+        self.routes = try (object.objects("http") ?? []).map { try HTTPRoute($0, directory: directory) }
         self.timeout = try object.seconds("timeout", in: 0.001...900) ?? Self.defaultTimeout
         self.memoryMB = try object.integer("memory", in: 16...1_048_576) ?? Self.defaultMemoryMB
         self.scaling = try object.object("scaling").map(Scaling.init) ?? Scaling()

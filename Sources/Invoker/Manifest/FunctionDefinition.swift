@@ -33,6 +33,8 @@ extension FunctionDefinition {
         var path: String
         /// The methods, upper case; nil accepts any method.
         var methods: [String]?
+        /// How callers authenticate.
+        var auth: RouteAuth = .none
     }
 
     /// The scaling settings of a function's worker pool.

@@ -14,6 +14,7 @@ import Synchronization
 /// | `faas_invocation_wait` | histogram, seconds | function |
 /// | `faas_cold_starts` | counter | function |
 /// | `faas_throttles` | counter | function |
+/// | `faas_auth_failures` | counter | function, reason |
 /// | `faas_workers` | gauge | function, state (`starting`, `idle`, `busy`) |
 /// | `faas_waiting_requests` | gauge | function |
 /// | `invoker_log_backlog` | gauge | — |
@@ -51,6 +52,19 @@ final class InvokerMetrics: Sendable {
 
     /// Counts one recorded invocation.
     func record(_ record: InvocationRecord) {
+        // A refused caller ran nothing: it is counted, without the durations and cold starts of a function.
+        if record.status == .unauthorized {
+            Counter(
+                label: "faas.invocations",
+                dimensions: [
+                    ("function", record.function), ("trigger", record.trigger.rawValue),
+                    ("status", record.status.rawValue),
+                ],
+                factory: factory
+            )
+            .increment()
+            return
+        }
         let key = "\(record.function)\u{0}\(record.trigger.rawValue)\u{0}\(record.status.rawValue)"
         let handles = self.handles.withLock { handles in
             if let existing = handles[key] { return existing }
@@ -88,6 +102,16 @@ final class InvokerMetrics: Sendable {
             handles.coldStarts.increment()
             handles.initDuration.recordNanoseconds(Int64(initDuration * 1_000_000))
         }
+    }
+
+    /// Counts a caller a route's authorizer refused, for `reason` (`missing`, `invalid`, `expired`, …).
+    func authFailed(function: String, reason: String) {
+        Counter(
+            label: "faas.auth.failures",
+            dimensions: [("function", function), ("reason", reason)],
+            factory: factory
+        )
+        .increment()
     }
 
     /// Counts a connection the server could not accept, for `reason` (out of descriptors or socket memory).

@@ -17,13 +17,11 @@ struct NetworkExposure: Sendable {
     /// The manifest served.
     var manifest: Manifest
 
-    /// The manifest's routes that need no authentication, as `METHOD /path (function)`, one per route and method.
-    ///
-    /// Routes have no authentication yet, so this is every route; once `http[].auth` exists, a route with an
-    /// authorizer is left out here.
+    /// The manifest's routes that need no authentication (no `http[].auth`), as `METHOD /path (function)`, one per
+    /// route and method.
     var unauthenticatedRoutes: [String] {
         manifest.functions.flatMap { function in
-            function.routes.flatMap { route in
+            function.routes.filter { !$0.auth.isRequired }.flatMap { route in
                 (route.methods ?? ["ANY"]).map { "\($0) \(route.path) (\(function.name))" }
             }
         }

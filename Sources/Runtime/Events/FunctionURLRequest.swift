@@ -51,6 +51,8 @@ public struct FunctionURLRequest: Codable, Sendable, Equatable {
         public var time: String
         /// The request time in milliseconds since the Unix epoch.
         public var timeEpoch: Int64
+        /// Who the route's authorizer found the caller to be; nil on open routes.
+        public var authorizer: Authorizer?
 
         /// Creates a request context.
         public init(
@@ -63,7 +65,8 @@ public struct FunctionURLRequest: Codable, Sendable, Equatable {
             routeKey: String,
             stage: String,
             time: String,
-            timeEpoch: Int64
+            timeEpoch: Int64,
+            authorizer: Authorizer? = nil
         ) {
             self.accountId = accountId
             self.apiId = apiId
@@ -75,6 +78,7 @@ public struct FunctionURLRequest: Codable, Sendable, Equatable {
             self.stage = stage
             self.time = time
             self.timeEpoch = timeEpoch
+            self.authorizer = authorizer
         }
     }
 

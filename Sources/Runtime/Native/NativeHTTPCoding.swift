@@ -25,6 +25,7 @@ extension ByteBuffer {
         self.writeInteger(context.timeEpoch)
         self.writeNativeOptional(request.body)
         self.writeInteger(UInt8(request.isBase64Encoded ? 1 : 0))
+        self.writeNativeAuthorizer(context.authorizer)
     }
 
     /// Reads a request written by ``writeFunctionURLRequest(_:)``.
@@ -42,6 +43,7 @@ extension ByteBuffer {
         guard let epoch = self.readInteger(as: Int64.self) else { throw NativeFrameError("a truncated request time") }
         let body = try self.readNativeOptional()
         guard let base64 = self.readInteger(as: UInt8.self) else { throw NativeFrameError("a truncated request") }
+        let authorizer = try self.readNativeAuthorizer()
         return FunctionURLRequest(
             version: version,
             routeKey: routeKey,
@@ -68,7 +70,8 @@ extension ByteBuffer {
                 routeKey: strings[10],
                 stage: strings[11],
                 time: strings[12],
-                timeEpoch: epoch
+                timeEpoch: epoch,
+                authorizer: authorizer
             ),
             body: body,
             isBase64Encoded: base64 != 0
@@ -98,6 +101,37 @@ extension ByteBuffer {
             body: body,
             isBase64Encoded: base64 == 2 ? nil : base64 == 1
         )
+    }
+
+    /// Appends the authorizer: a presence byte, then the JWT's claims and scopes and the API key's name, each
+    /// optional.
+    private mutating func writeNativeAuthorizer(_ authorizer: FunctionURLRequest.Authorizer?) {
+        guard let authorizer else {
+            self.writeInteger(UInt8(0))
+            return
+        }
+        self.writeInteger(UInt8(1))
+        self.writeInteger(UInt8(authorizer.jwt == nil ? 0 : 1))
+        if let jwt = authorizer.jwt {
+            self.writeNativeMap(jwt.claims)
+            self.writeNativeStrings(jwt.scopes)
+        }
+        self.writeNativeOptional(authorizer.apiKey?.name)
+    }
+
+    /// Reads an authorizer written by ``writeNativeAuthorizer(_:)``; a request that ends before it has none.
+    private mutating func readNativeAuthorizer() throws(NativeFrameError) -> FunctionURLRequest.Authorizer? {
+        guard self.readableBytes > 0 else { return nil }
+        guard let present = self.readInteger(as: UInt8.self) else { throw NativeFrameError("a truncated authorizer") }
+        guard present != 0 else { return nil }
+        guard let hasJWT = self.readInteger(as: UInt8.self) else { throw NativeFrameError("a truncated authorizer") }
+        var jwt: FunctionURLRequest.Authorizer.JWT?
+        if hasJWT != 0 {
+            let claims = try self.readNativeMap() ?? [:]
+            jwt = FunctionURLRequest.Authorizer.JWT(claims: claims, scopes: try self.readNativeStrings())
+        }
+        let apiKey = try self.readNativeOptional().map { FunctionURLRequest.Authorizer.APIKey(name: $0) }
+        return FunctionURLRequest.Authorizer(jwt: jwt, apiKey: apiKey)
     }
 
     private mutating func writeNativeString(_ string: String) {

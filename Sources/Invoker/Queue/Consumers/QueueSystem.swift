@@ -82,13 +82,14 @@ struct QueueSystem: Sendable {
     }
 
     /// The routes of the producers and of `GET /system/queues`.
-    func routes(dispatcher: Dispatcher) -> QueueRoutes {
+    func routes(dispatcher: Dispatcher, authorizers: RouteAuthorizers = .open) -> QueueRoutes {
         QueueRoutes(
             queues: definitions.filter { $0.kind == .queue },
             store: store,
             dispatcher: dispatcher,
             asyncInvocations: asyncInvocations,
-            logger: logger
+            logger: logger,
+            authorizers: authorizers
         )
     }
 }
