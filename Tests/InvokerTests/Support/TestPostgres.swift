@@ -15,10 +15,10 @@ import Glibc
 @_silgen_name("pipe2")
 private func pipe2(_ ends: UnsafeMutablePointer<Int32>, _ flags: Int32) -> Int32
 
-/// A throwaway PostgreSQL server for tests: `initdb` into a temporary folder, run as the `postgres` user on a free
-/// loopback port with trust authentication and no fsync. The server is a child of a shell that reads the test
-/// process's end of a pipe: when the test process exits or dies, the pipe closes and the shell stops the server, so
-/// none outlives the tests.
+/// A throwaway PostgreSQL server for tests: `initdb` into a temporary folder, run as the `postgres` user (as the tests'
+/// own user when they do not run as root) on a free loopback port with trust authentication and no fsync. The server
+/// is a child of a shell that reads the test process's end of a pipe: when the test process exits or dies, the pipe
+/// closes and the shell stops the server, so none outlives the tests.
 ///
 /// Tests share one server per test process (``shared()``), each in a database of its own (``makeDatabase()``); a test
 /// that stops and restarts its server starts its own (``start()``) and removes it.
@@ -62,13 +62,12 @@ final class TestPostgres: Sendable {
         }
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("invoker-pg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-        try FileManager.default.setAttributes(
-            [.ownerAccountName: "postgres", .posixPermissions: 0o700],
-            ofItemAtPath: directory.path
-        )
+        var attributes: [FileAttributeKey: Any] = [.posixPermissions: 0o700]
+        if geteuid() == 0 { attributes[.ownerAccountName] = "postgres" }
+        try FileManager.default.setAttributes(attributes, ofItemAtPath: directory.path)
         let initdb = try await run(
             [
-                "-u", "postgres", "--", "\(bin)/initdb", "-D", directory.appendingPathComponent("data").path, "-A",
+                "\(bin)/initdb", "-D", directory.appendingPathComponent("data").path, "-A",
                 "trust",
                 "-U", "postgres", "--no-sync", "--no-locale", "-E", "UTF8",
             ],
@@ -115,18 +114,17 @@ final class TestPostgres: Sendable {
         let reading = FileHandle(fileDescriptor: ends[0], closeOnDealloc: true)
         let keepAlive = FileHandle(fileDescriptor: ends[1], closeOnDealloc: true)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = [
+        (process.executableURL, process.arguments) = Self.asServerUser([
             // A reader of the pipe (kept as fd 3: a background job's input is /dev/null) stops the server once the
             // pipe closes, and then deletes its folder if asked; the shell becomes the server, so runuser ends with it.
-            "-u", "postgres", "--", "env", "REMOVE_DIRECTORY=\(removesDirectory ? directory.path : "")", "sh", "-c",
+            "env", "REMOVE_DIRECTORY=\(removesDirectory ? directory.path : "")", "sh", "-c",
             #"exec 3<&0; (read _ <&3; kill -INT $$; [ -n "$REMOVE_DIRECTORY" ] || exit 0; "#
                 + #"while kill -0 $$ 2>/dev/null; do sleep 0.1; done; rm -rf "$REMOVE_DIRECTORY") & "#
                 + #"exec "$0" "$@" </dev/null 3<&-"#, "\(bin)/postgres",
             "-D", directory.appendingPathComponent("data").path, "-h", "127.0.0.1", "-p", "\(port)",
             "-k", directory.path, "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off",
             "-c", "max_connections=500",
-        ]
+        ])
         process.standardInput = reading
         let log = try Self.logHandle(directory.appendingPathComponent("server.log"))
         process.standardOutput = log
@@ -196,11 +194,17 @@ final class TestPostgres: Sendable {
     /// A logger that says nothing.
     static let logger = Logger(label: "test-postgres", factory: { _ in SwiftLogNoOpLogHandler() })
 
-    /// Runs `/usr/sbin/runuser` with `arguments`, its output into `log`; returns its exit status.
-    private static func run(_ arguments: [String], log: URL) async throws -> Int32 {
+    /// The executable and arguments that run `command` as the server's user: `postgres` through `runuser` when the
+    /// tests run as root (PostgreSQL refuses to run as root), else the tests' own user.
+    private static func asServerUser(_ command: [String]) -> (URL, [String]) {
+        guard geteuid() == 0 else { return (URL(fileURLWithPath: "/usr/bin/env"), command) }
+        return (URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", "postgres", "--"] + command)
+    }
+
+    /// Runs `command` as the server's user, its output into `log`; returns its exit status.
+    private static func run(_ command: [String], log: URL) async throws -> Int32 {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/sbin/runuser")
-        process.arguments = arguments
+        (process.executableURL, process.arguments) = asServerUser(command)
         let handle = try logHandle(log)
         process.standardOutput = handle
         process.standardError = handle
