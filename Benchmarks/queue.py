@@ -2,6 +2,7 @@
 """End-to-end throughput and latency of the durable queue, measured on a release build.
 
 Usage: python3 Benchmarks/queue.py [--messages 30000] [--connections 16] [--window 32] [--rate 1000] [--workers 4]
+                                  [--database postgres://…]
 
 Three runs, each on a fresh invoker serving one queue-triggered function, the fixtures' `record` (a `QueueHandler`:
 for each message it appends the body and the time its batch started to a file, one write per batch, and reports no
@@ -16,6 +17,9 @@ with ten messages per request (`POST /queue/bench/batch`).
 2. Latency: one connection sends `--rate` messages per second for 3 s, so the queue is not saturated; reports the
    time from sending a message to its batch starting (p50 / p99).
 
+With `--database`, the queue is in that PostgreSQL database (each run purges the queue first) instead of the
+embedded SQLite file.
+
 Prints a markdown table.
 """
 import argparse
@@ -23,6 +27,7 @@ import os
 import re
 import socket
 import statistics
+import subprocess
 import tempfile
 import threading
 import time
@@ -157,7 +162,12 @@ def run(binaries, folder, batch_size, per_request, arguments):
         "environment": {"RECORD_FILE": records},
         "queue": {"name": "bench", "batchSize": batch_size},
         "scaling": {"max": arguments.workers}}})
-    process, port = start(binaries, manifest, os.path.join(phase, "invocations.sqlite"))
+    database = ["--database", arguments.database] if arguments.database else []
+    if arguments.database:
+        # What an earlier run left (on the first, there is no such queue yet, which purge reports).
+        subprocess.run([os.path.join(binaries, "invoker"), "queue", "purge", "bench", "--yes", *database],
+                       capture_output=True)
+    process, port = start(binaries, manifest, os.path.join(phase, "invocations.sqlite"), *database)
     try:
         # Warm the workers up, so the figures are not about cold starts.
         lines = Records(records)
@@ -206,12 +216,14 @@ def main():
     parser.add_argument("--window", type=int, default=32)
     parser.add_argument("--rate", type=int, default=1_000)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--database", help="a PostgreSQL URL for the queue (default: the embedded SQLite file)")
     arguments = parser.parse_args()
     binaries = build("invoker", "Functions", "FixtureFunctions")
     runs = [(1, 1), (10, 1), (10, 10)]
     with tempfile.TemporaryDirectory() as folder:
         results = [run(binaries, folder, batch, per_request, arguments) for batch, per_request in runs]
-    print(f"| Durable queue, release build ({arguments.connections} connections × {arguments.window} pipelined"
+    store = "PostgreSQL" if arguments.database else "SQLite"
+    print(f"| Durable queue on {store}, release build ({arguments.connections} connections × {arguments.window} pipelined"
           " requests) | batch 1 | batch 10 | batch 10, 10 messages per request |")
     print("|---|---|---|---|")
     rows = [
