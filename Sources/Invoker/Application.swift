@@ -9,6 +9,7 @@ import ServiceLifecycle
 /// runs it; tests run it too.
 func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let manifest = try Manifest.load(path: configuration.manifestPath)
+    let node = NodeIdentity(configured: configuration.nodeName, port: configuration.port)
     let state = try configuration.stateDirectory.prepare(logger: logger)
     let adminKey = try AdminKey.forServer(configured: configuration.apiKey, state: state)
     let binary = try await FunctionsBinary.locate(
@@ -111,6 +112,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         services: queueStore.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader]
             + queues.services.map { OnConcurrencyPool(service: $0) } as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in
+            node.listening(on: channel.localAddress?.port ?? configuration.port)
             await AcceptFailureHandler.install(on: channel, metrics: metrics, logger: logger)
             await onServerRunning(channel)
         },

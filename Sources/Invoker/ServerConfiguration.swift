@@ -63,11 +63,6 @@ struct ServerConfiguration: Sendable {
             .appendingPathComponent(InvocationLog.defaultDatabasePath).path
     }
 
-    /// The node's name, resolving the default.
-    var resolvedNodeName: String {
-        nodeName ?? "\(ProcessInfo.processInfo.hostName):\(port)"
-    }
-
     /// The queue database's path, resolving the default.
     var resolvedQueueDatabasePath: String {
         queueDatabasePath
