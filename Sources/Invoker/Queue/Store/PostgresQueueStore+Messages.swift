@@ -4,39 +4,26 @@ import PostgresNIO
 extension PostgresQueueStore {
     func enqueue(_ messages: [NewMessage], to queue: String) async throws -> [SentMessage] {
         guard !messages.isEmpty else { return [] }
-        let ids = messages.map { _ in self.ids.next() }
-        let md5s = messages.map { MD5.hex($0.body.bytes) }
-        let bodies = messages.map { ByteBuffer(bytes: $0.body.bytes) }
-        let texts = messages.map { !$0.body.isBinary }
-        // Arrays of optional values cannot be bound: an empty string stands for none (neither is ever empty).
-        let attributes = try messages.map { try MessageAttribute.storedJSON($0.attributes) ?? "" }
-        let callbacks = messages.map { $0.callbackURL ?? "" }
         let now = self.now()
-        let channel = Self.notificationChannel
-        try await perform { client in
-            try await client.query(
-                """
-                WITH inserted AS (
-                    INSERT INTO queue_messages (id, queue, body, body_is_text, md5, attributes, callback_url, sent_at,
-                                                visible_at)
-                    SELECT m.id, \(queue), m.body, m.is_text, m.md5, NULLIF(m.attributes, ''), NULLIF(m.callback_url, ''),
-                           \(now), \(now)
-                    FROM unnest(\(ids)::TEXT[], \(bodies)::BYTEA[], \(texts)::BOOLEAN[], \(md5s)::TEXT[],
-                                \(attributes)::TEXT[], \(callbacks)::TEXT[])
-                         WITH ORDINALITY AS m(id, body, is_text, md5, attributes, callback_url, position)
-                    ORDER BY m.position
-                    RETURNING seq
-                )
-                SELECT pg_notify(\(channel), \(queue)) FROM (SELECT COUNT(*) FROM inserted) AS stored
-                """
-            ).drain()
+        let rows = try messages.map { message in
+            PostgresMessageInsertions.Row(
+                id: self.ids.next(),
+                queue: queue,
+                body: message.body,
+                md5: MD5.hex(message.body.bytes),
+                attributes: try MessageAttribute.storedJSON(message.attributes),
+                callbackURL: message.callbackURL,
+                sentAt: now
+            )
         }
+        try await insertions.insert(rows)
+        announcer.announce(queue)
         arrivals.ring(queue)
-        return messages.indices.map { index in
+        return zip(rows, messages).map { row, message in
             SentMessage(
-                messageId: ids[index],
-                md5OfMessageBody: md5s[index],
-                md5OfMessageAttributes: MessageAttribute.digest(of: messages[index].attributes)
+                messageId: row.id,
+                md5OfMessageBody: row.md5,
+                md5OfMessageAttributes: MessageAttribute.digest(of: message.attributes)
             )
         }
     }
@@ -52,7 +39,7 @@ extension PostgresQueueStore {
                 """
                 WITH candidates AS (
                     SELECT seq, visible_at FROM queue_messages
-                    WHERE queue = \(queue) AND visible_at <= \(now)
+                    WHERE queue = \(queue) AND visible_at <= \(now) AND \(unescaped: Self.asynchronousCommit)
                     ORDER BY visible_at, seq LIMIT \(limit)
                     FOR UPDATE SKIP LOCKED
                 ), expired AS (
@@ -118,7 +105,7 @@ extension PostgresQueueStore {
                 """
                 DELETE FROM queue_messages m
                 USING unnest(\(sequences)::BIGINT[], \(counts)::BIGINT[]) AS r(seq, receive_count)
-                WHERE m.seq = r.seq AND m.receive_count = r.receive_count
+                WHERE m.seq = r.seq AND m.receive_count = r.receive_count AND \(unescaped: Self.asynchronousCommit)
                 """
             ).drain()
         }
@@ -140,6 +127,7 @@ extension PostgresQueueStore {
                     SELECT * FROM unnest(\(sequences)::BIGINT[], \(counts)::BIGINT[], \(visibleAts)::BIGINT[],
                                          \(errors)::TEXT[], \(dead)::BOOLEAN[])
                         AS f(seq, receive_count, visible_at, error, dead)
+                    WHERE \(unescaped: Self.asynchronousCommit)
                 ), retried AS (
                     UPDATE queue_messages m SET leased = false, visible_at = f.visible_at, last_error = f.error
                     FROM failures f
@@ -183,7 +171,7 @@ extension PostgresQueueStore {
                 SET leased = false, visible_at = \(visibleAt), receive_count = m.receive_count - 1,
                     first_received_at = CASE WHEN m.receive_count = 1 THEN NULL ELSE m.first_received_at END
                 FROM unnest(\(sequences)::BIGINT[], \(counts)::BIGINT[]) AS r(seq, receive_count)
-                WHERE m.seq = r.seq AND m.receive_count = r.receive_count
+                WHERE m.seq = r.seq AND m.receive_count = r.receive_count AND \(unescaped: Self.asynchronousCommit)
                 """
             ).drain()
         }

@@ -5,12 +5,18 @@ import PostgresNIO
 /// The ``QueueStore`` that several invokers share: the queue tables of a PostgreSQL database (see
 /// ``PostgresSchema``).
 ///
-/// Every operation is one statement, so one round trip: an enqueue batch is one multi-row `INSERT` that also sends a
-/// `NOTIFY`; a lease takes the oldest visible messages with `FOR UPDATE SKIP LOCKED`, so concurrent leases on any node
-/// skip each other's rows instead of waiting or taking them twice, and stores their visibility deadline; receipts
-/// are fenced by the receive count, so a node that answers after its lease expired changes nothing. `NOTIFY` is only
-/// a hint (``PostgresNotificationListener`` rings ``arrivals`` on it): the ``VisibilityWatcher`` reads when messages
-/// become visible every ``pollInterval``, so a message is delivered without it too.
+/// Every operation is one statement, so one round trip: an enqueue batch is one multi-row `INSERT`; a lease takes the
+/// oldest visible messages with `FOR UPDATE SKIP LOCKED`, so concurrent leases on any node skip each other's rows
+/// instead of waiting or taking them twice, and stores their visibility deadline; receipts are fenced by the receive
+/// count, so a node that answers after its lease expired changes nothing. After an enqueue commits, ``announcer``
+/// tells the other nodes with a `NOTIFY`, which is only a hint (``PostgresNotificationListener`` rings ``arrivals`` on
+/// it): the ``VisibilityWatcher`` reads when messages become visible every ``pollInterval``, so a message is delivered
+/// without it too.
+///
+/// Only what a caller is told is stored waits for PostgreSQL's WAL flush: enqueues, redrives and purges. Leases,
+/// acknowledgements, failures and releases commit asynchronously (``asynchronousCommit``): a crash of the database
+/// server can undo the last fraction of a second of them, which at worst delivers those messages again, as a lease
+/// that expired does (at-least-once delivery holds).
 ///
 /// Times are each node's clock in milliseconds since 1970, as in ``SQLiteQueueStore``: nodes need synchronised
 /// clocks (NTP); a clock that runs ahead only makes its node deliver expired leases early (at least once still
@@ -34,6 +40,14 @@ final class PostgresQueueStore: QueueStore {
     let now: @Sendable () -> Int64
     /// Makes message ids.
     let ids: UUIDv7Generator
+    /// Tells the other nodes about enqueued messages; `invoker serve` runs it as a service.
+    let announcer: PostgresArrivalAnnouncer
+    /// Gathers concurrent enqueues into shared statements.
+    let insertions: PostgresMessageInsertions
+
+    /// A condition that makes the statement's transaction commit without waiting for the WAL flush: `SET LOCAL
+    /// synchronous_commit = off` inside a single statement. Uncorrelated, it is evaluated once, before any row.
+    static let asynchronousCommit = "(SELECT set_config('synchronous_commit', 'off', true)) = 'off'"
 
     /// Creates the store on `database`, whose schema is current (``PostgresDatabase/migrate()``) and whose pool runs.
     init(
@@ -45,6 +59,8 @@ final class PostgresQueueStore: QueueStore {
         self.configuration = configuration
         self.now = now
         self.ids = UUIDv7Generator(now: { UInt64(max(now(), 0)) })
+        self.announcer = PostgresArrivalAnnouncer(client: database.client, logger: database.logger)
+        self.insertions = PostgresMessageInsertions(database: database, timeout: configuration.operationTimeout)
     }
 
     var pollInterval: Duration { configuration.pollInterval }
@@ -56,12 +72,21 @@ final class PostgresQueueStore: QueueStore {
     }
 
     /// Runs `body` with the pool, failing it with a ``QueueError`` naming the database when the database fails or
-    /// does not answer within `timeout` (the pool waits for a connection as long as the database is down).
+    /// does not answer within `timeout` (the operation timeout when nil).
     func perform<Value: Sendable>(
         timeout: Duration? = nil,
         _ body: @escaping @Sendable (PostgresClient) async throws -> Value
     ) async throws -> Value {
-        let timeout = timeout ?? configuration.operationTimeout
+        try await Self.perform(on: database, timeout: timeout ?? configuration.operationTimeout, body)
+    }
+
+    /// Runs `body` with `database`'s pool, failing it with a ``QueueError`` naming the database when the database
+    /// fails or does not answer within `timeout` (the pool waits for a connection as long as the database is down).
+    static func perform<Value: Sendable>(
+        on database: PostgresDatabase,
+        timeout: Duration,
+        _ body: @escaping @Sendable (PostgresClient) async throws -> Value
+    ) async throws -> Value {
         let client = database.client
         do {
             return try await withThrowingTaskGroup(of: Value?.self) { group in

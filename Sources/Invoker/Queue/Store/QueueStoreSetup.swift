@@ -8,7 +8,7 @@ struct QueueStoreSetup: Sendable {
     let store: any QueueStore
     /// What the store's queries go through (the PostgreSQL connection pool): listed first, so it stops last.
     let databaseServices: [any Service]
-    /// What runs beside the consumers (the PostgreSQL notification listener).
+    /// What runs beside the consumers (the PostgreSQL notification listener and announcer).
     let services: [any Service]
 
     /// Opens the store `configuration` names; throws a ``QueueError`` or ``SharedDatabaseError`` saying why it cannot.
@@ -27,6 +27,6 @@ struct QueueStoreSetup: Sendable {
         let store = PostgresQueueStore(database: database, configuration: configuration.postgresQueue)
         self.store = store
         databaseServices = [database.client]
-        services = [PostgresNotificationListener(store: store, logger: logger)]
+        services = [PostgresNotificationListener(store: store, logger: logger), store.announcer]
     }
 }
