@@ -19,7 +19,8 @@ extension TestEnvironment {
         umask: String? = nil,
         openFiles: Int? = nil,
         options: [String] = [],
-        _ body: @escaping @Sendable (_ url: String, _ signal: @Sendable (Signal) throws -> Void) async throws -> Result
+        _ body: @escaping @Sendable (_ url: String, _ signal: @escaping @Sendable (Signal) throws -> Void) async throws
+            -> Result
     ) async throws -> (result: Result, status: TerminationStatus) {
         var arguments =
             [

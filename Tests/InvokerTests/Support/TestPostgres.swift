@@ -226,7 +226,7 @@ final class TestPostgres: Sendable {
     }
 
     /// A loopback port nothing listens on now.
-    private static func freePort() async throws -> Int {
+    static func freePort() async throws -> Int {
         let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
             .bind(host: "127.0.0.1", port: 0).get()
         let port = channel.localAddress?.port ?? 0
