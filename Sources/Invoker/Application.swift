@@ -9,7 +9,7 @@ import ServiceLifecycle
 /// runs it; tests run it too.
 func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let manifest = try Manifest.load(path: configuration.manifestPath)
-    let node = NodeIdentity(configured: configuration.nodeName, port: configuration.port)
+    let node = NodeIdentity(configured: configuration.nodeName, host: configuration.host, port: configuration.port)
     let state = try configuration.stateDirectory.prepare(logger: logger)
     let adminKey = try AdminKey.forServer(configured: configuration.apiKey, state: state)
     let binary = try await FunctionsBinary.locate(
@@ -49,6 +49,10 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         recordsInvocations: configuration.recordsInvocations
     )
     let queueStore = try await QueueStoreSetup(configuration, logger: logger)
+    let nodeTable = queueStore.database.map { NodeTable(database: $0) }
+    let heartbeat = nodeTable.map { table in
+        NodeHeartbeat(table: table, node: node, pools: pools, interval: configuration.heartbeatInterval, logger: logger)
+    }
     let queues = try await QueueSystem(
         store: queueStore.store,
         storeServices: queueStore.services,
@@ -87,6 +91,8 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     )
     .register(on: router)
     SystemRoutes(pools: pools).register(on: admin)
+    NodeRoutes(node: node, pools: pools, table: nodeTable, goneAfter: configuration.nodeGoneAfter, logger: logger)
+        .register(on: admin)
     AdminRoutes(
         store: try InvocationStore(path: configuration.resolvedDatabasePath),
         log: log,
@@ -107,10 +113,11 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
                 logger: logger
             )
         ),
-        // Services shut down in reverse order, after the HTTP server: consumers, then pools, then the log, then the
-        // database's connections.
+        // Services shut down in reverse order, after the HTTP server: the heartbeat, consumers, then pools, then the
+        // log, then the database's connections.
         services: queueStore.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader]
-            + queues.services.map { OnConcurrencyPool(service: $0) } as [any Service],
+            + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? [])
+            as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in
             node.listening(on: channel.localAddress?.port ?? configuration.port)
             await AcceptFailureHandler.install(on: channel, metrics: metrics, logger: logger)

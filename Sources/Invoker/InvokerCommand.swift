@@ -6,9 +6,10 @@ struct InvokerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "invoker",
         abstract: "A self-hosted serverless runtime for Swift functions.",
+        version: InvokerVersion.current,
         subcommands: [
             Serve.self, Logs.self, Stats.self, Prune.self, InvokeCommand.self, FunctionsCommand.self,
-            QueueCommand.self,
+            NodesCommand.self, QueueCommand.self,
         ]
     )
 }

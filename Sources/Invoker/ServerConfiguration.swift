@@ -23,6 +23,10 @@ struct ServerConfiguration: Sendable {
     var postgresQueue = PostgresQueueStore.Configuration()
     /// The node's name among the nodes sharing ``database``; nil is `hostname:port`.
     var nodeName: String?
+    /// The time between two heartbeats of this node in ``database`` (see ``NodeHeartbeat``).
+    var heartbeatInterval: Duration = .seconds(1)
+    /// How long a node may go without a heartbeat before `GET /system/nodes` calls it gone.
+    var nodeGoneAfter = NodeStatus.defaultGoneAfter
     /// The `Functions` worker binary; nil is the one beside the invoker.
     var functionsBinary: String?
     /// The key the admin API (`/system/…`, `/metrics`) requires as `Authorization: Bearer <key>`; nil generates one

@@ -64,7 +64,27 @@ enum PostgresSchema {
                 "CREATE INDEX queue_dead_letters_by_queue ON queue_dead_letters (queue, seq)",
                 "CREATE TABLE queue_queues (name TEXT PRIMARY KEY, function TEXT NOT NULL, kind TEXT NOT NULL)",
             ]
-        )
+        ),
+        // `cluster_nodes` holds one row per node, which its heartbeat rewrites (see ``NodeTable``): where it is, when it
+        // started (its own clock), its version, its live workers per function (JSON text), and when it last beat, in
+        // milliseconds since 1970 by the database's clock, so that nodes' clocks never decide whether a node is gone.
+        Migration(
+            version: 3,
+            name: "cluster: nodes",
+            statements: [
+                """
+                CREATE TABLE cluster_nodes (
+                    name TEXT PRIMARY KEY,
+                    address TEXT NOT NULL,
+                    started_at BIGINT NOT NULL,
+                    version TEXT NOT NULL,
+                    heartbeat_at BIGINT NOT NULL,
+                    workers TEXT NOT NULL,
+                    stopped BOOLEAN NOT NULL DEFAULT false
+                )
+                """
+            ]
+        ),
     ]
 
     /// The newest schema version this invoker knows.

@@ -6,6 +6,8 @@ import ServiceLifecycle
 struct QueueStoreSetup: Sendable {
     /// The store.
     let store: any QueueStore
+    /// The shared PostgreSQL database, migrated, whose pool is among ``databaseServices``; nil for SQLite.
+    let database: PostgresDatabase?
     /// What the store's queries go through (the PostgreSQL connection pool): listed first, so it stops last.
     let databaseServices: [any Service]
     /// What runs beside the consumers (the PostgreSQL notification listener and announcer).
@@ -18,6 +20,7 @@ struct QueueStoreSetup: Sendable {
                 path: configuration.resolvedQueueDatabasePath,
                 configuration: configuration.queue
             )
+            database = nil
             databaseServices = []
             services = []
             return
@@ -26,6 +29,7 @@ struct QueueStoreSetup: Sendable {
         try await database.migrate()
         let store = PostgresQueueStore(database: database, configuration: configuration.postgresQueue)
         self.store = store
+        self.database = database
         databaseServices = [database.client]
         services = [PostgresNotificationListener(store: store, logger: logger), store.announcer]
     }
