@@ -46,6 +46,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         log: log,
         metrics: metrics,
         logger: logger,
+        node: node,
         recordsInvocations: configuration.recordsInvocations
     )
     let queueStore = try await QueueStoreSetup(configuration, logger: logger)

@@ -60,6 +60,26 @@ struct LogsCommandTests {
         #expect(formatter.table(records) == expected)
     }
 
+    @Test("a NODE column is shown only when the records come from more than one node; the detail always has node")
+    func nodeColumn() throws {
+        var fromTwo = records
+        fromTwo[0].node = "builder-1:8080"
+        fromTwo[1].node = "builder-2:8080"
+        let lines = formatter.table(fromTwo).split(separator: "\n")
+        let plain = formatter.table(records).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0] == plain[0] + "  NODE")
+        #expect(lines[1] == plain[1] + "     builder-1:8080")
+        #expect(lines[2] == plain[2] + "        builder-2:8080")
+        var fromOne = fromTwo
+        fromOne[1].node = "builder-1:8080"
+        #expect(!formatter.table(fromOne).contains("NODE"))
+        #expect(formatter.table(fromOne) == formatter.table(records))
+        #expect(formatter.detail(fromOne[0]).contains("\nnode:             builder-1:8080"))
+        #expect(formatter.detail(records[0]).contains("\nnode:             -"))
+        #expect(try formatter.json(fromTwo[1]).contains(#""node":"builder-2:8080""#))
+    }
+
     @Test("one record shows every field as key: value, then its captured log")
     func detail() {
         let lines = formatter.detail(records[0]).split(separator: "\n", omittingEmptySubsequences: false)

@@ -11,7 +11,9 @@ extension Logs {
         write: (String) -> Void
     ) async throws {
         let (current, feed) = try await store.follow(filter: filter, limit: limit)
-        var widths = InvocationFormatter.streamingTableWidths
+        // The NODE column is there from the start when the newest records already come from several nodes.
+        var widths =
+            InvocationFormatter.streamingTableWidths + (InvocationFormatter.showsNodes(current) ? [24] : [])
         func lines(_ records: [InvocationRecord], header: Bool) throws -> [String] {
             json ? try records.map(formatter.json) : formatter.tableLines(records, header: header, widths: &widths)
         }
