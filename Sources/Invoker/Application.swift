@@ -89,7 +89,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     .register(on: router)
     SystemRoutes(pools: pools).register(on: admin)
     AdminRoutes(
-        store: try InvocationStore(path: configuration.resolvedDatabasePath),
+        store: try SQLiteInvocationStore(path: configuration.resolvedDatabasePath),
         log: log,
         pools: pools,
         metrics: metrics

@@ -149,9 +149,14 @@ struct LogsCommandTests {
             #expect(detail == formatter.detail(records[1]))
             let json = try await Logs.parse([records[0].id, "--json"]).output(from: store, formatter: formatter)
             #expect(json == (try formatter.json(records[0])))
-            await #expect(throws: InvocationLogError.self) {
+            let ambiguous = await #expect(throws: InvocationLogError.self) {
                 try await Logs.parse(["0190e6a1"]).output(from: store, formatter: formatter)
             }
+            #expect(ambiguous?.code == .ambiguousPrefix && ambiguous?.message.contains("ids of 2 invocations") == true)
+            let unknown = await #expect(throws: InvocationLogError.self) {
+                try await Logs.parse(["0190e6a2"]).output(from: store, formatter: formatter)
+            }
+            #expect(unknown?.code == .invocationNotFound)
         }
     }
 
@@ -196,17 +201,9 @@ struct LogsCommandTests {
         #expect(throws: ValidationError.self) { try Logs.parseTime("-5m") }
     }
 
-    /// Runs `body` with a store holding ``records``.
-    private func withStore(_ body: (InvocationStore) async throws -> Void) async throws {
-        try await InvocationFixtures.withDatabasePath { path in
-            let log = try InvocationLog(path: path, logger: InvocationFixtures.quietLogger)
-            try await log.database.write { [records] db in
-                for record in records {
-                    try record.insert(db)
-                }
-            }
-            try await body(InvocationStore(path: path))
-        }
+    /// Runs `body` with a store holding ``records``, of the kind under test.
+    private func withStore(_ body: (any InvocationStore) async throws -> Void) async throws {
+        try await InvocationFixtures.withStore(holding: records, body)
     }
 
     /// The error `parse` throws; fails the test if it throws none.

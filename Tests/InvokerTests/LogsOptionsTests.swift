@@ -93,7 +93,7 @@ struct LogsOptionsTests {
     /// Runs `body` with a store holding `records`, and the records.
     private func withRecords(
         _ records: [InvocationRecord],
-        _ body: (InvocationStore, [InvocationRecord]) async throws -> Void
+        _ body: (any InvocationStore, [InvocationRecord]) async throws -> Void
     ) async throws {
         try await InvocationFixtures.withStore(holding: records) { store in try await body(store, records) }
     }

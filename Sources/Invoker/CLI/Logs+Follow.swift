@@ -6,7 +6,7 @@ extension Logs {
     /// As a table, the header comes first even when nothing matches yet, and later rows line up with earlier ones; as
     /// JSON, one object per line (NDJSON). The log is read every ``InvocationFeed/defaultInterval`` while it is quiet.
     func stream(
-        from store: InvocationStore,
+        from store: some InvocationStore,
         formatter: InvocationFormatter,
         write: (String) -> Void
     ) async throws {

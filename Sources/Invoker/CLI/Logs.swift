@@ -113,7 +113,7 @@ struct Logs: AsyncParsableCommand {
             if !text.isEmpty { print(text) }
             return
         }
-        let store = try InvocationStore(path: databasePath)
+        let store = try SQLiteInvocationStore(path: databasePath)
         guard follow else {
             let text = try await output(from: store, formatter: formatter)
             if !text.isEmpty {

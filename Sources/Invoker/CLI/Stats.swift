@@ -47,14 +47,14 @@ struct Stats: AsyncParsableCommand {
 
     /// Reads the log and prints the statistics.
     func run() async throws {
-        let text = try await output(from: InvocationStore(path: databasePath), formatter: InvocationFormatter())
+        let text = try await output(from: SQLiteInvocationStore(path: databasePath), formatter: InvocationFormatter())
         if !text.isEmpty {
             print(text)
         }
     }
 
     /// What the command prints, read from `store`: empty for JSON when nothing matches.
-    func output(from store: InvocationStore, formatter: InvocationFormatter) async throws -> String {
+    func output(from store: some InvocationStore, formatter: InvocationFormatter) async throws -> String {
         let statistics = try await store.statistics(filter: filter)
         if json {
             return try statistics.map(formatter.json).joined(separator: "\n")
