@@ -163,12 +163,12 @@ struct LogsCommandTests {
     @Test("options default to the shared database path and 20 records")
     func defaults() throws {
         let command = try Logs.parse([])
-        #expect(command.databasePath == ".invoker/invocations.sqlite")
-        #expect(command.databasePath == InvocationLog.defaultDatabasePath)
+        #expect(command.source.path == ".invoker/invocations.sqlite")
+        #expect(command.source.path == InvocationLog.defaultDatabasePath)
         #expect(command.limit == 20)
         #expect(!command.json)
         #expect(command.filter.isEmpty)
-        #expect(try Logs.parse(["--db", "/tmp/x.sqlite"]).databasePath == "/tmp/x.sqlite")
+        #expect(try Logs.parse(["--db", "/tmp/x.sqlite"]).source.path == "/tmp/x.sqlite")
     }
 
     @Test("bad values are rejected with what was wrong and what is accepted")

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import HTTPTypes
 import HummingbirdTesting
@@ -131,6 +132,66 @@ struct PostgresInvocationLogTests {
         }
         #expect(sqlite.map(\.count) == [3, 1, 3, 3])
         #expect(postgres == sqlite)
+    }
+
+    @Test("logs, stats and prune --database read and prune the shared log; node names show in the table")
+    func commands() async throws {
+        var records = InvocationFixtures.variedRecords(count: 12)
+        for index in records.indices {
+            records[index].node = index.isMultiple(of: 2) ? "node-a:8080" : "node-b:8080"
+        }
+        try await InvocationFixtures.withPostgresDatabase { database in
+            _ = try await PostgresInvocationSink(database: database).insert(records[...])
+            let url = "\(database.url)"
+            let formatter = InvocationFormatter(timeZone: TimeZone(identifier: "UTC")!)
+
+            let logs = try Logs.parse(["--database", url, "--limit", "5"])
+            let table = try await logs.source.withStore { try await logs.output(from: $0, formatter: formatter) }
+            #expect(table == formatter.table(records.suffix(5).reversed()))
+            #expect(table.split(separator: "\n").first?.hasSuffix("NODE") == true)
+            #expect(table.contains("node-a:8080") && table.contains("node-b:8080"))
+
+            let one = try Logs.parse(["--database", url, records[3].id])
+            let detail = try await one.source.withStore { try await one.output(from: $0, formatter: formatter) }
+            #expect(detail == formatter.detail(records[3]))
+
+            let stats = try Stats.parse(["--database", url, "--json"])
+            let lines = try await stats.source.withStore { try await stats.output(from: $0, formatter: formatter) }
+            #expect(lines.split(separator: "\n").count == 3)
+
+            let pruned = try await Prune.parse(["--database", url, "--keep-rows", "4"])
+                .prune(logger: InvocationFixtures.quietLogger)
+            #expect(pruned == "Deleted 8 invocation records from \(url).")
+            #expect(
+                try await PostgresInvocationStore(database: database).list(limit: 100) == records.suffix(4).reversed()
+            )
+        }
+    }
+
+    @Test("the commands say when the database holds no invocation log, or cannot be reached (without the password)")
+    func commandErrors() async throws {
+        let server = try await TestPostgres.shared()
+        let empty = try await server.makeDatabase()
+        let logs = try Logs.parse(["--database", "\(empty)"])
+        let missing = await #expect(throws: InvocationLogError.self) {
+            try await logs.source.withStore { _ in }
+        }
+        #expect(missing?.code == .notAnInvocationLog)
+        #expect(missing?.message.contains("no log_invocations table") == true)
+        #expect(missing?.message.contains("invoker serve --database") == true)
+
+        // Nothing listens on the port of a server that was stopped.
+        let stopped = try await TestPostgres.start()
+        let port = stopped.port
+        await stopped.remove()
+        let unreachable = "postgres://invoker:secret@127.0.0.1:\(port)/invoker?sslmode=disable"
+        let stats = try Stats.parse(["--database", unreachable])
+        let failure = await #expect(throws: SharedDatabaseError.self) {
+            try await stats.source.withStore { _ in }
+        }
+        #expect(failure?.code == .unreachable)
+        #expect(failure?.message.contains("127.0.0.1:\(port)/invoker") == true)
+        #expect(failure?.message.contains("secret") == false)
     }
 
     @Test(

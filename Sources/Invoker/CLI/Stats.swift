@@ -24,9 +24,8 @@ struct Stats: AsyncParsableCommand {
             """
     )
 
-    /// The database to read.
-    @Option(name: .customLong("db"), help: ArgumentHelp("The invocation log to read.", valueName: "path"))
-    var databasePath = InvocationLog.defaultDatabasePath
+    /// The log to read: the SQLite file or the shared database.
+    @OptionGroup var source: InvocationLogOptions
 
     /// Count only invocations of a function, a trigger or a time range.
     @OptionGroup var selection: InvocationSelection
@@ -47,7 +46,9 @@ struct Stats: AsyncParsableCommand {
 
     /// Reads the log and prints the statistics.
     func run() async throws {
-        let text = try await output(from: SQLiteInvocationStore(path: databasePath), formatter: InvocationFormatter())
+        let text = try await source.withStore { store in
+            try await output(from: store, formatter: InvocationFormatter())
+        }
         if !text.isEmpty {
             print(text)
         }
