@@ -228,6 +228,14 @@ struct PostgresInvocationLogTests {
                     }
                 )
                 #expect(try await client.droppedRecords() == dropped)
+                // The admin API reads the shared database.
+                let listing = try await client.execute(
+                    uri: "/system/invocations?limit=1000",
+                    method: .get,
+                    headers: TestEnvironment.adminHeaders
+                )
+                let body = String(buffer: listing.body)
+                #expect(body.components(separatedBy: #""node":"node-a""#).count - 1 == 13 - dropped)
             }
             let records = try await Self.records(at: url)
             #expect(Set(records.map(\.node)) == ["node-a"])
