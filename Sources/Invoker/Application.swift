@@ -4,9 +4,9 @@ import NIOCore
 import NIOPosix
 import ServiceLifecycle
 
-/// Builds the invoker: loads and validates the manifest, finds the worker binary, opens the invocation log and the
-/// queue, and composes the HTTP server with one worker pool per function and the queues' consumers. `invoker serve`
-/// runs it; tests run it too.
+/// Builds the invoker: loads and validates the manifest, finds the worker binary, opens the storage (the invocation
+/// log and the queue), and composes the HTTP server with one worker pool per function and the queues' consumers.
+/// `invoker serve` runs it; tests run it too.
 func buildApplication(_ configuration: ServerConfiguration, logger: Logger) async throws -> some ApplicationProtocol {
     let manifest = try Manifest.load(path: configuration.manifestPath)
     let node = NodeIdentity(configured: configuration.nodeName, host: configuration.host, port: configuration.port)
@@ -20,11 +20,8 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     if manifest.functions.contains(where: { $0.command == nil }) {
         try manifest.validateHandlers(available: try await binary.handlers())
     }
-    let log = try InvocationLog(
-        path: configuration.resolvedDatabasePath,
-        configuration: configuration.retention,
-        logger: logger
-    )
+    let storage = try await StorageSetup(configuration, logger: logger)
+    let log = try InvocationLog(sink: storage.logSink, configuration: configuration.retention, logger: logger)
     let budget = WorkerBudget(limit: configuration.maxWorkers)
     let pools = try manifest.functions.map { function in
         WorkerPool(
@@ -46,16 +43,16 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         log: log,
         metrics: metrics,
         logger: logger,
+        node: node,
         recordsInvocations: configuration.recordsInvocations
     )
-    let queueStore = try await QueueStoreSetup(configuration, logger: logger)
-    let nodeTable = queueStore.database.map { NodeTable(database: $0) }
+    let nodeTable = storage.database.map { NodeTable(database: $0) }
     let heartbeat = nodeTable.map { table in
         NodeHeartbeat(table: table, node: node, pools: pools, interval: configuration.heartbeatInterval, logger: logger)
     }
     let queues = try await QueueSystem(
-        store: queueStore.store,
-        storeServices: queueStore.services,
+        store: storage.queueStore,
+        storeServices: storage.queueServices,
         manifest: manifest,
         dispatcher: dispatcher,
         logger: logger
@@ -79,7 +76,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     let reloader = await HangupReloader(actions: reloads)
     let router = Router(context: InvokerRequestContext.self)
     let admin = router.group().add(middleware: APIKeyMiddleware(key: BearerKey(key: adminKey)))
-    HealthRoutes(log: log, queues: queueStore.store).register(on: router)
+    HealthRoutes(log: log, queues: storage.queueStore).register(on: router)
     let functionRoutes = FunctionRoutes(manifest: manifest, dispatcher: dispatcher, authorizers: authorizers)
     functionRoutes.register(on: router)
     InvokeAPIRoutes(
@@ -94,7 +91,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     NodeRoutes(node: node, pools: pools, table: nodeTable, goneAfter: configuration.nodeGoneAfter, logger: logger)
         .register(on: admin)
     AdminRoutes(
-        store: try InvocationStore(path: configuration.resolvedDatabasePath),
+        store: storage.invocationStore,
         log: log,
         pools: pools,
         metrics: metrics
@@ -115,7 +112,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         ),
         // Services shut down in reverse order, after the HTTP server: the heartbeat, consumers, then pools, then the
         // log, then the database's connections.
-        services: queueStore.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader]
+        services: storage.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader]
             + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? [])
             as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in

@@ -19,7 +19,7 @@ struct InvocationLogPerformanceTests {
             let filled = ContinuousClock.now
             try await Self.fill(log, endingAt: now)
             print("filled 1,000,000 records in \(ContinuousClock.now - filled)")
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             let hourAgo = InvocationFixtures.date(milliseconds: now - 3_600_000)
 
             let listings: [(String, InvocationFilter, String)] = [

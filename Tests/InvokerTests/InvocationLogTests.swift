@@ -55,7 +55,7 @@ struct InvocationLogTests {
                 try await log.flush()
                 group.cancelAll()
             }
-            let stored = try await InvocationStore(path: path).list(limit: 10_000)
+            let stored = try await SQLiteInvocationStore(path: path).list(limit: 10_000)
             #expect(stored.count == records.count)
             #expect(
                 Dictionary(uniqueKeysWithValues: stored.map { ($0.id, $0) })
@@ -88,7 +88,7 @@ struct InvocationLogTests {
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
             }
-            let stored = try await InvocationStore(path: path).list(limit: 1_000)
+            let stored = try await SQLiteInvocationStore(path: path).list(limit: 1_000)
             #expect(Set(stored.map(\.id)) == Set(records.map(\.id)))
         }
     }
@@ -103,7 +103,7 @@ struct InvocationLogTests {
                 group.cancelAll()
                 group.addTask { try await log.run() }
             }
-            #expect(try await InvocationStore(path: path).list(limit: 1_000).count == records.count)
+            #expect(try await SQLiteInvocationStore(path: path).list(limit: 1_000).count == records.count)
             log.append(InvocationFixtures.record())
             #expect(log.droppedRecords == 1)
             try await log.flush()
@@ -124,7 +124,7 @@ struct InvocationLogTests {
                 try await log.flush()
                 group.cancelAll()
             }
-            #expect(try await InvocationStore(path: path).list(limit: 100).count == 10)
+            #expect(try await SQLiteInvocationStore(path: path).list(limit: 100).count == 10)
             let report = try #require(recorder.entries.first { $0.message.description.contains("dropped") })
             #expect(report.level == .warning)
             #expect(report.metadata[LogKey.logDropped] == "5")
@@ -152,7 +152,7 @@ struct InvocationLogTests {
                 try await log.flush()
                 group.cancelAll()
             }
-            #expect(try await InvocationStore(path: path).list(limit: 100).count == records.count)
+            #expect(try await SQLiteInvocationStore(path: path).list(limit: 100).count == records.count)
             let failure = try #require(recorder.entries.first { $0.message.description.contains("retrying") })
             #expect(failure.level == .error)
             #expect(failure.error != nil)
@@ -200,7 +200,7 @@ struct InvocationLogTests {
                 try await log.flush()
                 group.cancelAll()
             }
-            #expect(try await InvocationStore(path: path).list(limit: 10).count == 3)
+            #expect(try await SQLiteInvocationStore(path: path).list(limit: 10).count == 3)
             let report = try #require(recorder.entries.first { $0.message.description.contains("ignored") })
             #expect(report.metadata[LogKey.logDuplicates] == "1")
         }
@@ -216,7 +216,7 @@ struct InvocationLogTests {
                     try record.insert(db)
                 }
             }
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             let newestFirst = Array(records.reversed())
 
             #expect(try await store.list(limit: 100) == newestFirst)
@@ -266,7 +266,7 @@ struct InvocationLogTests {
                     try record.insert(db)
                 }
             }
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             let target = records[1]
 
             #expect(try await store.record(idOrPrefix: target.id) == target)
@@ -297,7 +297,7 @@ struct InvocationLogTests {
             let records = InvocationFixtures.variedRecords(count: 3)
             try await Self.writeAndClose(records, at: path)
             #expect(!FileManager.default.fileExists(atPath: path + "-wal"))
-            #expect(try await InvocationStore(path: path).list(limit: 10) == records.reversed())
+            #expect(try await SQLiteInvocationStore(path: path).list(limit: 10) == records.reversed())
         }
     }
 
@@ -316,7 +316,7 @@ struct InvocationLogTests {
     func storeOpenErrors() throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("invoker-\(UUID())")
         let missingPath = directory.appendingPathComponent("invocations.sqlite").path
-        let missing = #expect(throws: InvocationLogError.self) { try InvocationStore(path: missingPath) }
+        let missing = #expect(throws: InvocationLogError.self) { try SQLiteInvocationStore(path: missingPath) }
         #expect(missing?.code == .databaseNotFound)
         #expect(missing?.message.contains(missingPath) == true)
         #expect(missing?.message.contains("invoker serve") == true)
@@ -325,7 +325,7 @@ struct InvocationLogTests {
         defer { try? FileManager.default.removeItem(at: directory) }
         let otherPath = directory.appendingPathComponent("other.sqlite").path
         try DatabaseQueue(path: otherPath).write { try $0.execute(sql: "CREATE TABLE t (x)") }
-        let other = #expect(throws: InvocationLogError.self) { try InvocationStore(path: otherPath) }
+        let other = #expect(throws: InvocationLogError.self) { try SQLiteInvocationStore(path: otherPath) }
         #expect(other?.code == .notAnInvocationLog)
     }
 
@@ -361,11 +361,18 @@ struct InvocationLogTests {
 
 /// Records, database paths and loggers for the invocation log tests.
 enum InvocationFixtures {
-    /// Runs `body` with a read-only store over a fresh database file holding `records`.
+    /// Runs `body` with a store holding `records`, of the kind under test (``EveryInvocationStore``): read-only
+    /// over a fresh SQLite file, or over a fresh PostgreSQL database.
     static func withStore(
         holding records: [InvocationRecord],
-        _ body: (InvocationStore) async throws -> Void
+        _ body: (any InvocationStore) async throws -> Void
     ) async throws {
+        if EveryInvocationStore.current == .postgres {
+            return try await withPostgresDatabase { database in
+                _ = try await PostgresInvocationSink(database: database).insert(records[...])
+                try await body(PostgresInvocationStore(database: database))
+            }
+        }
         try await withDatabasePath { path in
             let log = try InvocationLog(path: path, logger: quietLogger)
             try await log.database.write { db in
@@ -373,7 +380,7 @@ enum InvocationFixtures {
                     try record.insert(db)
                 }
             }
-            try await body(InvocationStore(path: path))
+            try await body(SQLiteInvocationStore(path: path))
         }
     }
 

@@ -31,7 +31,7 @@ struct InvocationLogWriterTests {
             }
             // 3 + 3 + 3 + 1.
             #expect(counter.commits.load(ordering: .relaxed) == 4)
-            #expect(try await InvocationStore(path: path).list(limit: 20) == records.reversed())
+            #expect(try await SQLiteInvocationStore(path: path).list(limit: 20) == records.reversed())
         }
     }
 }

@@ -53,7 +53,7 @@ struct InvocationRetentionTests {
                 configuration: configuration,
                 logger: InvocationFixtures.quietLogger
             )
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             let records = InvocationFixtures.variedRecords(count: 4_000)
             try await withThrowingTaskGroup { group in
                 group.addTask { try await log.run() }
@@ -85,7 +85,7 @@ struct InvocationRetentionTests {
                 configuration: configuration,
                 logger: InvocationFixtures.quietLogger
             )
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             let ids = UUIDv7Generator()
             let now = Date()
             let ages: [Double] = [10, 3, 2.1, 1.9, 0.5, 0]
@@ -130,7 +130,9 @@ struct InvocationRetentionTests {
                 #expect(output == "Deleted 3000 invocation records from \(path).")
                 group.cancelAll()
             }
-            #expect(Set(try await InvocationStore(path: path).list(limit: 10_000).map(\.id)) == Set(new.map(\.id)))
+            #expect(
+                Set(try await SQLiteInvocationStore(path: path).list(limit: 10_000).map(\.id)) == Set(new.map(\.id))
+            )
             #expect(!recorder.entries.contains { $0.level >= .warning })
 
             let kept = try await Prune.parse(["--db", path, "--keep-rows", "1999"])
@@ -222,7 +224,7 @@ struct InvocationRetentionTests {
     }
 }
 
-extension InvocationStore {
+extension SQLiteInvocationStore {
     /// How many records the log holds, read synchronously for polling in tests.
     fileprivate func countSynchronously() throws -> Int {
         try database.read { try InvocationRecord.fetchCount($0) }

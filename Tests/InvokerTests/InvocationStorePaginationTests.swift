@@ -16,7 +16,7 @@ struct InvocationStorePaginationTests {
                     try record.insert(db)
                 }
             }
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             let filter = InvocationFilter(function: "hello")
             var pages: [[InvocationRecord]] = []
             var cursor: String?
@@ -43,7 +43,7 @@ struct InvocationStorePaginationTests {
                     try record.insert(db)
                 }
             }
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             _ = try await log.prune(olderThan: nil, keepingNewest: 19)
             let cursor = records[10].id
             try await log.database.write { _ = try InvocationRecord.deleteOne($0, key: cursor) }

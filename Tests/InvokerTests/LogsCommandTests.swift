@@ -5,7 +5,7 @@ import Testing
 
 @testable import Invoker
 
-@Suite("invoker logs")
+@Suite("invoker logs", .everyInvocationStore)
 struct LogsCommandTests {
     /// Formats times in UTC so that expected output does not depend on the machine.
     let formatter = InvocationFormatter(timeZone: TimeZone(identifier: "UTC")!)
@@ -58,6 +58,26 @@ struct LogsCommandTests {
             2024-07-03 09:46:40.123  0190e6a1-5a00-7000-8000-000000000001  hello     http     success    1.23 ms
             """
         #expect(formatter.table(records) == expected)
+    }
+
+    @Test("a NODE column is shown only when the records come from more than one node; the detail always has node")
+    func nodeColumn() throws {
+        var fromTwo = records
+        fromTwo[0].node = "builder-1:8080"
+        fromTwo[1].node = "builder-2:8080"
+        let lines = formatter.table(fromTwo).split(separator: "\n")
+        let plain = formatter.table(records).split(separator: "\n")
+        #expect(lines.count == 3)
+        #expect(lines[0] == plain[0] + "  NODE")
+        #expect(lines[1] == plain[1] + "     builder-1:8080")
+        #expect(lines[2] == plain[2] + "        builder-2:8080")
+        var fromOne = fromTwo
+        fromOne[1].node = "builder-1:8080"
+        #expect(!formatter.table(fromOne).contains("NODE"))
+        #expect(formatter.table(fromOne) == formatter.table(records))
+        #expect(formatter.detail(fromOne[0]).contains("\nnode:             builder-1:8080"))
+        #expect(formatter.detail(records[0]).contains("\nnode:             -"))
+        #expect(try formatter.json(fromTwo[1]).contains(#""node":"builder-2:8080""#))
     }
 
     @Test("one record shows every field as key: value, then its captured log")
@@ -129,21 +149,26 @@ struct LogsCommandTests {
             #expect(detail == formatter.detail(records[1]))
             let json = try await Logs.parse([records[0].id, "--json"]).output(from: store, formatter: formatter)
             #expect(json == (try formatter.json(records[0])))
-            await #expect(throws: InvocationLogError.self) {
+            let ambiguous = await #expect(throws: InvocationLogError.self) {
                 try await Logs.parse(["0190e6a1"]).output(from: store, formatter: formatter)
             }
+            #expect(ambiguous?.code == .ambiguousPrefix && ambiguous?.message.contains("ids of 2 invocations") == true)
+            let unknown = await #expect(throws: InvocationLogError.self) {
+                try await Logs.parse(["0190e6a2"]).output(from: store, formatter: formatter)
+            }
+            #expect(unknown?.code == .invocationNotFound)
         }
     }
 
     @Test("options default to the shared database path and 20 records")
     func defaults() throws {
         let command = try Logs.parse([])
-        #expect(command.databasePath == ".invoker/invocations.sqlite")
-        #expect(command.databasePath == InvocationLog.defaultDatabasePath)
+        #expect(command.source.path == ".invoker/invocations.sqlite")
+        #expect(command.source.path == InvocationLog.defaultDatabasePath)
         #expect(command.limit == 20)
         #expect(!command.json)
         #expect(command.filter.isEmpty)
-        #expect(try Logs.parse(["--db", "/tmp/x.sqlite"]).databasePath == "/tmp/x.sqlite")
+        #expect(try Logs.parse(["--db", "/tmp/x.sqlite"]).source.path == "/tmp/x.sqlite")
     }
 
     @Test("bad values are rejected with what was wrong and what is accepted")
@@ -176,17 +201,9 @@ struct LogsCommandTests {
         #expect(throws: ValidationError.self) { try Logs.parseTime("-5m") }
     }
 
-    /// Runs `body` with a store holding ``records``.
-    private func withStore(_ body: (InvocationStore) async throws -> Void) async throws {
-        try await InvocationFixtures.withDatabasePath { path in
-            let log = try InvocationLog(path: path, logger: InvocationFixtures.quietLogger)
-            try await log.database.write { [records] db in
-                for record in records {
-                    try record.insert(db)
-                }
-            }
-            try await body(InvocationStore(path: path))
-        }
+    /// Runs `body` with a store holding ``records``, of the kind under test.
+    private func withStore(_ body: (any InvocationStore) async throws -> Void) async throws {
+        try await InvocationFixtures.withStore(holding: records, body)
     }
 
     /// The error `parse` throws; fails the test if it throws none.

@@ -22,7 +22,7 @@ struct LogsFollowTests {
                     try record.insert(db)
                 }
             }
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             let output = Output()
             // An invocation that began before `quick` and ended after it: its id is older, its row is written later.
             let slow = InvocationFixtures.record(id: ids.next())
@@ -54,7 +54,7 @@ struct LogsFollowTests {
     func followTable() async throws {
         try await InvocationFixtures.withDatabasePath { path in
             let log = try InvocationLog(path: path, logger: InvocationFixtures.quietLogger)
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             let output = Output()
             var failed = InvocationFixtures.record(status: .throttled)
             failed.durationMs = 12_345.6
@@ -97,7 +97,7 @@ struct LogsFollowTests {
                     try record.insert(db)
                 }
             }
-            let store = try InvocationStore(path: path)
+            let store = try SQLiteInvocationStore(path: path)
             let (current, feed) = try await store.follow(limit: 3, interval: .milliseconds(10))
             #expect(current == Array(before.reversed().prefix(3)))
             let after = InvocationFixtures.variedRecords(count: 2_500)

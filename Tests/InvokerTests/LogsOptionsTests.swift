@@ -5,7 +5,7 @@ import Testing
 
 @testable import Invoker
 
-@Suite("invoker logs: --errors, --last, colours and bad options")
+@Suite("invoker logs: --errors, --last, colours and bad options", .everyInvocationStore)
 struct LogsOptionsTests {
     /// Formats times in UTC so that expected output does not depend on the machine.
     let formatter = InvocationFormatter(timeZone: TimeZone(identifier: "UTC")!)
@@ -93,7 +93,7 @@ struct LogsOptionsTests {
     /// Runs `body` with a store holding `records`, and the records.
     private func withRecords(
         _ records: [InvocationRecord],
-        _ body: (InvocationStore, [InvocationRecord]) async throws -> Void
+        _ body: (any InvocationStore, [InvocationRecord]) async throws -> Void
     ) async throws {
         try await InvocationFixtures.withStore(holding: records) { store in try await body(store, records) }
     }

@@ -204,7 +204,7 @@ struct RouteAPIKeyTests {
         #expect(status == .exited(0))
         // `invoker logs --status unauthorized` finds the refused requests.
         let output = try await Logs.parse(["--status", "unauthorized", "--json"])
-            .output(from: try InvocationStore(path: environment.databasePath), formatter: InvocationFormatter())
+            .output(from: try SQLiteInvocationStore(path: environment.databasePath), formatter: InvocationFormatter())
         let lines = output.split(separator: "\n")
         #expect(lines.count == 2)
         #expect(lines.allSatisfy { $0.contains(#""status":"unauthorized""#) && $0.contains(#""http_status":401"#) })

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Invoker
 
-@Suite("invoker stats")
+@Suite("invoker stats", .everyInvocationStore)
 struct StatsCommandTests {
     /// Formats numbers the same way on every machine.
     let formatter = InvocationFormatter(timeZone: TimeZone(identifier: "UTC")!)
@@ -150,7 +150,7 @@ struct StatsCommandTests {
         #expect(throws: (any Error).self) { try Stats.parse(["--since", "yesterday"]) }
         #expect(throws: (any Error).self) { try Stats.parse(["--function", ""]) }
         #expect(throws: (any Error).self) { try Stats.parse(["--since", "1h", "--until", "2h"]) }
-        #expect(try Stats.parse([]).databasePath == InvocationLog.defaultDatabasePath)
+        #expect(try Stats.parse([]).source.path == InvocationLog.defaultDatabasePath)
     }
 
     /// The line under the table that explains its units.

@@ -1,15 +1,16 @@
 import ArgumentParser
 import Foundation
 
-/// The `--database` option of `invoker serve` and the `invoker queue` commands: a PostgreSQL URL, defaulting to the
-/// `INVOKER_DATABASE_URL` environment variable.
+/// The `--database` option of `invoker serve` and the `invoker queue` commands (`invoker logs`, `stats` and `prune`
+/// have their own help, in ``InvocationLogOptions``): a PostgreSQL URL, defaulting to the `INVOKER_DATABASE_URL`
+/// environment variable.
 enum DatabaseURLOption {
     /// The help of `--database`.
     static let help = ArgumentHelp(
-        "A PostgreSQL database for the queue, shared by several invokers:"
+        "A PostgreSQL database for the queue and the invocation log, shared by several invokers:"
             + " postgres://USER[:PASSWORD]@HOST[:PORT]/DB[?sslmode=disable|prefer|require|verify-ca|verify-full].",
         discussion: "Defaults to the \(PostgresURL.environmentVariable) environment variable; without either, the"
-            + " queue is the SQLite file of --queue-db.",
+            + " queue is the SQLite file of --queue-db (and `invoker serve` writes its log to the file of --db).",
         valueName: "url"
     )
 

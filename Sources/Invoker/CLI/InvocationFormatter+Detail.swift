@@ -39,6 +39,7 @@ extension InvocationFormatter {
         case .attempt: record.attempt.map(String.init)
         case .log: record.log
         case .caller: record.caller
+        case .node: record.node
         }
     }
 }

@@ -30,9 +30,8 @@ struct Logs: AsyncParsableCommand {
     @Argument(help: "Show this invocation in full: its id, or a prefix of it that matches one invocation.")
     var id: String?
 
-    /// The database to read.
-    @Option(name: .customLong("db"), help: ArgumentHelp("The invocation log to read.", valueName: "path"))
-    var databasePath = InvocationLog.defaultDatabasePath
+    /// The log to read: the SQLite file or the shared database.
+    @OptionGroup var source: InvocationLogOptions
 
     /// Keep only invocations of a function, a trigger or a time range.
     @OptionGroup var selection: InvocationSelection
@@ -98,7 +97,9 @@ struct Logs: AsyncParsableCommand {
             )
         }
         guard url == nil || !follow else {
-            throw ValidationError("--follow reads the database file; run it where the invoker writes its log.")
+            throw ValidationError(
+                "--follow reads the log itself: give --db where the invoker writes its log, or --database."
+            )
         }
         guard !(last && follow) else {
             throw ValidationError("--last shows one invocation and --follow streams them: use one or the other.")
@@ -113,17 +114,18 @@ struct Logs: AsyncParsableCommand {
             if !text.isEmpty { print(text) }
             return
         }
-        let store = try InvocationStore(path: databasePath)
-        guard follow else {
-            let text = try await output(from: store, formatter: formatter)
-            if !text.isEmpty {
-                print(text)
+        try await source.withStore { store in
+            guard follow else {
+                let text = try await output(from: store, formatter: formatter)
+                if !text.isEmpty {
+                    print(text)
+                }
+                return
             }
-            return
-        }
-        // Unbuffered, so that each record shows up as soon as it is read, in a pipe too.
-        try await stream(from: store, formatter: formatter) { text in
-            FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            // Unbuffered, so that each record shows up as soon as it is read, in a pipe too.
+            try await stream(from: store, formatter: formatter) { text in
+                FileHandle.standardOutput.write(Data((text + "\n").utf8))
+            }
         }
     }
 

@@ -11,6 +11,7 @@ import Logging
 /// ```
 /// invoker prune --older-than 7d
 /// invoker prune --keep-rows 100000 --db .invoker/invocations.sqlite
+/// invoker prune --older-than 30d --database postgres://invoker@db.example.com/invoker
 /// ```
 struct Prune: AsyncParsableCommand {
     /// The command's name and help.
@@ -25,9 +26,8 @@ struct Prune: AsyncParsableCommand {
             """
     )
 
-    /// The database to prune.
-    @Option(name: .customLong("db"), help: ArgumentHelp("The invocation log to prune.", valueName: "path"))
-    var databasePath = InvocationLog.defaultDatabasePath
+    /// The log to prune: the SQLite file or the shared database.
+    @OptionGroup var source: InvocationLogOptions
 
     /// Delete invocations that started before this time.
     @Option(
@@ -58,17 +58,30 @@ struct Prune: AsyncParsableCommand {
         print(try await prune(logger: Logger(label: "invoker")))
     }
 
-    /// Prunes the log at ``databasePath`` and returns the line that says how many records were deleted; throws
-    /// an ``InvocationLogError`` when there is no log there.
+    /// Prunes the log (the SQLite file, or the shared database) and returns the line that says how many records
+    /// were deleted; throws an ``InvocationLogError`` when there is no log there.
     func prune(logger: Logger) async throws -> String {
-        guard FileManager.default.fileExists(atPath: databasePath) else {
-            throw InvocationLogError.databaseNotFound(at: databasePath)
+        let deleted: Int
+        let location: String
+        if let url = try source.databaseURL() {
+            let database = PostgresDatabase(url: url, logger: InvocationLogOptions.logger)
+            _ = try await PostgresInvocationStore.open(database)
+            let log = try InvocationLog(sink: PostgresInvocationSink(database: database), logger: logger)
+            deleted = try await database.withRunningClient { _ in
+                try await log.prune(olderThan: olderThan, keepingNewest: keepRows)
+            }
+            location = "\(url)"
+        } else {
+            guard FileManager.default.fileExists(atPath: source.path) else {
+                throw InvocationLogError.databaseNotFound(at: source.path)
+            }
+            var configuration = InvocationLog.Configuration()
+            // Wait for the server's batches rather than fail: each takes milliseconds.
+            configuration.busyTimeout = .seconds(10)
+            let log = try InvocationLog(path: source.path, configuration: configuration, logger: logger)
+            deleted = try await log.prune(olderThan: olderThan, keepingNewest: keepRows)
+            location = source.path
         }
-        var configuration = InvocationLog.Configuration()
-        // Wait for the server's batches rather than fail: each takes milliseconds.
-        configuration.busyTimeout = .seconds(10)
-        let log = try InvocationLog(path: databasePath, configuration: configuration, logger: logger)
-        let deleted = try await log.prune(olderThan: olderThan, keepingNewest: keepRows)
-        return "Deleted \(deleted) invocation record\(deleted == 1 ? "" : "s") from \(databasePath)."
+        return "Deleted \(deleted) invocation record\(deleted == 1 ? "" : "s") from \(location)."
     }
 }

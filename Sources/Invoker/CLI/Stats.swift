@@ -24,9 +24,8 @@ struct Stats: AsyncParsableCommand {
             """
     )
 
-    /// The database to read.
-    @Option(name: .customLong("db"), help: ArgumentHelp("The invocation log to read.", valueName: "path"))
-    var databasePath = InvocationLog.defaultDatabasePath
+    /// The log to read: the SQLite file or the shared database.
+    @OptionGroup var source: InvocationLogOptions
 
     /// Count only invocations of a function, a trigger or a time range.
     @OptionGroup var selection: InvocationSelection
@@ -47,14 +46,16 @@ struct Stats: AsyncParsableCommand {
 
     /// Reads the log and prints the statistics.
     func run() async throws {
-        let text = try await output(from: InvocationStore(path: databasePath), formatter: InvocationFormatter())
+        let text = try await source.withStore { store in
+            try await output(from: store, formatter: InvocationFormatter())
+        }
         if !text.isEmpty {
             print(text)
         }
     }
 
     /// What the command prints, read from `store`: empty for JSON when nothing matches.
-    func output(from store: InvocationStore, formatter: InvocationFormatter) async throws -> String {
+    func output(from store: some InvocationStore, formatter: InvocationFormatter) async throws -> String {
         let statistics = try await store.statistics(filter: filter)
         if json {
             return try statistics.map(formatter.json).joined(separator: "\n")

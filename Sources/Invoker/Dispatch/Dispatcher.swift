@@ -20,6 +20,8 @@ struct Dispatcher: Sendable {
     let metrics: InvokerMetrics
     /// The invoker's own log: one debug line per invocation.
     let logger: Logger
+    /// This invoker's name, stamped on every record.
+    let node: NodeIdentity
     /// Whether records go to ``log``; metrics and the debug line are kept either way.
     var recordsInvocations = true
     /// Makes the invocation ids: time-ordered, so the log's newest-first order is its key order.
@@ -74,9 +76,12 @@ struct Dispatcher: Sendable {
         return result
     }
 
-    /// Writes `record` (unless recording is off), counts it and logs it at debug level.
+    /// Stamps `record` with the node's name, writes it (unless recording is off), counts it and logs it at debug
+    /// level.
     func record(_ record: InvocationRecord) {
         if recordsInvocations {
+            var record = record
+            record.node = node.name
             log.append(record)
         }
         metrics.record(record)

@@ -10,7 +10,7 @@ struct AdminRoutes: Sendable {
     static let maximumPageSize = 1000
 
     /// The log the records are read from.
-    let store: InvocationStore
+    let store: any InvocationStore
     /// The log the records are written to (for readiness and its backlog).
     let log: InvocationLog
     /// The pools, for the worker gauges.

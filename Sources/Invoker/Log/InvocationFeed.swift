@@ -16,8 +16,11 @@ struct InvocationFeed: AsyncSequence, Sendable {
     /// The most records in one batch.
     static let batchLimit = 1_000
 
+    /// Records in the order they were written, and the position after them: where the next read starts.
+    typealias Page = (records: [InvocationRecord], position: Int64)
+
     /// The log.
-    let store: InvocationStore
+    let store: any InvocationStore
     /// Which records the feed yields.
     let filter: InvocationFilter
     /// Where the feed starts: only records written after this position are yielded.
@@ -56,7 +59,7 @@ struct InvocationFeed: AsyncSequence, Sendable {
                         return nil
                     }
                 }
-                let batch: (records: [InvocationRecord], position: Int64)
+                let batch: Page
                 do {
                     batch = try await feed.store.records(
                         matching: feed.filter,

@@ -58,6 +58,7 @@ struct InvocationInsertStatement {
             case .attempt: binder.bind(record.attempt.map(Int64.init))
             case .log: binder.bind(record.log)
             case .caller: binder.bind(record.caller)
+            case .node: binder.bind(record.node)
             }
         }
         var code = binder.code

@@ -56,6 +56,11 @@ extension InvocationLog {
                 table.add(column: Columns.caller.name, .text)
             }
         }
+        migrator.registerMigration("v4: node") { db in
+            try db.alter(table: table) { table in
+                table.add(column: Columns.node.name, .text)
+            }
+        }
         return migrator
     }
 }

@@ -7,6 +7,8 @@ struct InvocationLogError: Error, CustomStringConvertible {
 
         /// The database could not be opened, created or migrated.
         static let cannotOpen = Code(description: "cannotOpen")
+        /// The database failed or did not answer while the log was read.
+        static let cannotRead = Code(description: "cannotRead")
         /// There is no database file at the given path.
         static let databaseNotFound = Code(description: "databaseNotFound")
         /// The file at the given path is not an invocation log.

@@ -32,5 +32,6 @@ extension InvocationRecord {
         case attempt
         case log
         case caller
+        case node
     }
 }

@@ -32,6 +32,7 @@ extension InvocationRecord: FetchableRecord, TableRecord {
         attempt = try row.decode(forColumn: Columns.attempt)
         log = try row.decode(forColumn: Columns.log)
         caller = try row.decode(forColumn: Columns.caller)
+        node = try row.decode(forColumn: Columns.node)
     }
 }
 

@@ -57,6 +57,9 @@ struct InvocationRecord: Codable, Sendable, Equatable {
     var log: String? = nil
     /// Who called, as the route's authorizer named them: the API key's name, or the JWT's `sub`; nil on open routes.
     var caller: String? = nil
+    /// The name of the invoker node that ran the invocation (``NodeIdentity``); nil in records made before nodes
+    /// were named.
+    var node: String? = nil
 
     /// The record's snake_case names: the columns of its table.
     typealias CodingKeys = Columns

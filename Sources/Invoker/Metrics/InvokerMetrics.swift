@@ -18,6 +18,7 @@ import Synchronization
 /// | `faas_workers` | gauge | function, state (`starting`, `idle`, `busy`) |
 /// | `faas_waiting_requests` | gauge | function |
 /// | `invoker_log_backlog` | gauge | — |
+/// | `invoker_log_dropped_records` | counter | — |
 /// | `invoker_accept_failures` | counter | reason (`EMFILE`, `ENFILE`, `ENOBUFS`, `ENOMEM`) |
 /// | `invoker_connection_limit_reached` | counter | — |
 final class InvokerMetrics: Sendable {
@@ -25,6 +26,8 @@ final class InvokerMetrics: Sendable {
     let registry: PrometheusCollectorRegistry
     private let factory: PrometheusMetricsFactory
     private let handles = Mutex<[String: Handles]>([:])
+    /// How many of the log's dropped records the counter holds: ``update(pools:log:)`` adds the ones since.
+    private let countedDrops = Mutex(0)
 
     /// The metrics of one function with one trigger and status, made once and reused.
     private struct Handles: @unchecked Sendable {
@@ -124,7 +127,8 @@ final class InvokerMetrics: Sendable {
         Counter(label: "invoker.connection_limit_reached", factory: factory).increment()
     }
 
-    /// Sets the gauges that describe the present: each pool's workers and waiting requests, and the log's backlog.
+    /// Sets the gauges that describe the present (each pool's workers and waiting requests, and the log's backlog),
+    /// and brings the count of records the log dropped (its buffer full, or its writer stopped) up to date.
     func update(pools: [WorkerPool], log: InvocationLog) {
         for pool in pools {
             let status = pool.status
@@ -137,5 +141,14 @@ final class InvokerMetrics: Sendable {
                 .record(status.waiting)
         }
         Gauge(label: "invoker.log.backlog", factory: factory).record(log.backlog)
+        let dropped = log.droppedRecords
+        let newDrops = countedDrops.withLock { counted in
+            defer { counted = max(counted, dropped) }
+            return dropped - counted
+        }
+        let drops = Counter(label: "invoker.log.dropped_records", factory: factory)
+        if newDrops > 0 {
+            drops.increment(by: newDrops)
+        }
     }
 }

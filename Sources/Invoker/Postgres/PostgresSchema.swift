@@ -2,7 +2,7 @@ import PostgresNIO
 
 /// The invoker's schema in a shared PostgreSQL database: every component's tables, as one list of numbered
 /// migrations that ``PostgresMigrator`` applies in order. A shipped migration is never edited; a change is a new one at
-/// the end. Each component prefixes its tables with its name (`queue_…`).
+/// the end. Each component prefixes its tables with its name (`queue_…`, `log_…`).
 enum PostgresSchema {
     /// One step of the schema, applied in a transaction with its record in `schema_migrations`.
     struct Migration: Sendable {
@@ -63,6 +63,48 @@ enum PostgresSchema {
                 """,
                 "CREATE INDEX queue_dead_letters_by_queue ON queue_dead_letters (queue, seq)",
                 "CREATE TABLE queue_queues (name TEXT PRIMARY KEY, function TEXT NOT NULL, kind TEXT NOT NULL)",
+            ]
+        ),
+        // `log_invocations` holds the invocation records of every node, with the columns of the SQLite log (times
+        // in milliseconds since 1970). Ids and function names compare byte by byte (`COLLATE "C"`), as in SQLite, so
+        // listings, cursors and id prefixes mean the same in both. `seq` numbers the rows in the order they were
+        // written, for `invoker logs --follow`; each filter column has an index on `(column, id)` so that filtered
+        // listings walk an index newest first, and `started_at` one for retention.
+        Migration(
+            version: 2,
+            name: "log: invocations",
+            statements: [
+                """
+                CREATE TABLE log_invocations (
+                    id TEXT COLLATE "C" PRIMARY KEY,
+                    seq BIGINT GENERATED ALWAYS AS IDENTITY UNIQUE,
+                    function TEXT COLLATE "C" NOT NULL,
+                    trigger TEXT COLLATE "C" NOT NULL,
+                    started_at BIGINT NOT NULL,
+                    ended_at BIGINT NOT NULL,
+                    duration_ms DOUBLE PRECISION NOT NULL,
+                    init_duration_ms DOUBLE PRECISION,
+                    wait_ms DOUBLE PRECISION NOT NULL,
+                    cold BOOLEAN NOT NULL,
+                    status TEXT COLLATE "C" NOT NULL,
+                    http_status BIGINT,
+                    error_type TEXT,
+                    error_message TEXT,
+                    request_bytes BIGINT NOT NULL,
+                    response_bytes BIGINT NOT NULL,
+                    worker_pid BIGINT,
+                    max_memory_kb BIGINT,
+                    queue_message_id TEXT,
+                    attempt BIGINT,
+                    log TEXT,
+                    caller TEXT,
+                    node TEXT
+                )
+                """,
+                "CREATE INDEX log_invocations_by_function ON log_invocations (function, id)",
+                "CREATE INDEX log_invocations_by_status ON log_invocations (status, id)",
+                "CREATE INDEX log_invocations_by_trigger ON log_invocations (trigger, id)",
+                "CREATE INDEX log_invocations_by_started_at ON log_invocations (started_at)",
             ]
         ),
         // `cluster_nodes` holds one row per node, which its heartbeat rewrites (see ``NodeTable``): where it is, when it

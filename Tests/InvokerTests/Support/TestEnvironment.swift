@@ -97,7 +97,7 @@ struct TestEnvironment {
 
     /// The records of the database, newest first.
     func records() async throws -> [InvocationRecord] {
-        try await InvocationStore(path: databasePath).list(filter: InvocationFilter(), limit: 10_000)
+        try await SQLiteInvocationStore(path: databasePath).list(filter: InvocationFilter(), limit: 10_000)
     }
 
     /// Polls the database until it holds `count` records (the log writes in batches), newest first.

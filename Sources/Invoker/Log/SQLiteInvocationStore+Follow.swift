@@ -1,32 +1,12 @@
 import GRDB
 
-extension InvocationStore {
-    /// Returns the newest `limit` records that `filter` matches, newest first, and a feed of the matching records
-    /// written from then on.
-    ///
-    /// The feed starts exactly where the listing was read: it yields every matching record written after that, and
-    /// none written before.
-    ///
-    /// ```swift
-    /// let (current, feed) = try await store.follow(filter: InvocationFilter(function: "hello"), limit: 20)
-    /// for try await records in feed {
-    ///     records.forEach { print($0.id) }
-    /// }
-    /// ```
-    func follow(
-        filter: InvocationFilter = InvocationFilter(),
-        limit: Int,
-        interval: Duration = InvocationFeed.defaultInterval
-    ) async throws -> (current: [InvocationRecord], feed: InvocationFeed) {
-        let (current, position) = try await database.read { db in
+extension SQLiteInvocationStore {
+    func newest(matching filter: InvocationFilter, limit: Int) async throws -> InvocationFeed.Page {
+        try await database.read { db in
             (try filter.request.limit(limit).fetchAll(db), try Self.newestPosition(db))
         }
-        return (current, InvocationFeed(store: self, filter: filter, position: position, interval: interval))
     }
 
-    /// Returns at most `limit` records that `filter` matches written after `position`, in the order they were
-    /// written, and the position to read from next.
-    ///
     /// A position is a row's SQLite rowid: the writer inserts rows in the order invocations end, while ids follow
     /// the order they began, so an invocation that ran longer than a later one has a smaller id but a larger rowid.
     /// The rows after `position` are read by rowid, not through an index, so each call costs as much as the number
@@ -35,7 +15,7 @@ extension InvocationStore {
         matching filter: InvocationFilter,
         writtenAfter position: Int64,
         limit: Int
-    ) async throws -> (records: [InvocationRecord], position: Int64) {
+    ) async throws -> InvocationFeed.Page {
         try await database.read { db in
             let newest = try Self.newestPosition(db)
             // Only deleting the newest rows lowers the largest rowid, and SQLite then hands their rowids out again:

@@ -1,8 +1,6 @@
 import GRDB
 
-extension InvocationStore {
-    /// Returns the statistics of every function with records that `filter` matches, by function name.
-    ///
+extension SQLiteInvocationStore {
     /// Computed in one SQL query: window functions rank each function's durations, init durations and waits, and
     /// the nearest-rank percentile (see ``InvocationStatistics``) of n values is the smallest value whose rank r has
     /// 100·r ≥ p·n, which keeps the arithmetic in integers. The query reads every matching row, so its cost grows
@@ -13,7 +11,7 @@ extension InvocationStore {
     ///     print(statistics.function, statistics.invocations, statistics.durationP95Ms ?? 0)
     /// }
     /// ```
-    func statistics(filter: InvocationFilter = InvocationFilter()) async throws -> [InvocationStatistics] {
+    func statistics(filter: InvocationFilter) async throws -> [InvocationStatistics] {
         typealias Columns = InvocationRecord.Columns
         let request = SQLRequest<Row>(
             literal: """
