@@ -59,6 +59,23 @@ struct ClusterTests {
                 served[environment["NODE"] ?? "?", default: 0] += 1
             }
             #expect(Set(served.keys) == ["node-1", "node-2", "node-3"], "served: \(served)")
+            // Each node wrote its records to the one log, with its name.
+            let log = PostgresDatabase(url: database, logger: TestPostgres.logger)
+            let nodes = try await log.withRunningClient { _ in
+                let store = try await PostgresInvocationStore.open(log)
+                var nodes: [String: Int] = [:]
+                _ = try await eventually {
+                    let records = try await store.list(
+                        filter: InvocationFilter(function: "whoami"),
+                        limit: 100,
+                        before: nil
+                    )
+                    nodes = records.reduce(into: [:]) { $0[$1.node ?? "?", default: 0] += 1 }
+                    return records.count == 30
+                }
+                return nodes
+            }
+            #expect(nodes == served, "records by node: \(nodes), answers by node: \(served)")
 
             try cluster.nodes[1].signal(.kill)
             for _ in 0..<30 {
@@ -119,5 +136,43 @@ struct ClusterTests {
             try await PostgresQueueStore(database: shared).statistics()
         }
         #expect(statistics.allSatisfy { $0.depth + $0.inFlight + $0.delayed + $0.deadLetters == 0 }, "\(statistics)")
+    }
+
+    @Test("with the database down, an enqueue through nginx gets the node's 503 and Retry-After, a GET still works")
+    func databaseOutageThroughNginx() async throws {
+        try await TestPostgres.withOwnServer { server in
+            let database = try await server.makeDatabase()
+            let records = try Self.recordFiles()
+            try await TestCluster.run(
+                nodes: 3,
+                database: database,
+                functions: { Self.functions(node: $0, records: records[$0 - 1]) }
+            ) {
+                cluster in
+                #expect(
+                    try await TestCluster.request(.POST, cluster.url + "/queue/jobs", body: "before").status
+                        == .accepted
+                )
+                await server.stop()
+                for _ in 0..<3 {
+                    let refused = try await TestCluster.request(.POST, cluster.url + "/queue/jobs", body: "during")
+                    #expect(refused.status == .serviceUnavailable, "\(refused.body)")
+                    #expect(refused.headers.first(name: "retry-after") != nil)
+                    #expect(try await TestCluster.request(.GET, cluster.url + "/whoami").status == .ok)
+                }
+                try await server.launch()
+                #expect(
+                    await eventually(timeout: .seconds(30)) {
+                        (try? await TestCluster.request(.POST, cluster.url + "/queue/jobs", body: "after"))?.status
+                            == .accepted
+                    }
+                )
+                #expect(
+                    await eventually(timeout: .seconds(30)) {
+                        Set(records.flatMap(RecordedMessage.read).map(\.body)).isSuperset(of: ["before", "after"])
+                    }
+                )
+            }
+        }
     }
 }

@@ -70,8 +70,9 @@ struct TestCluster: Sendable {
         let options = ["--database", "\(database)", "--node-name", name, "--api-key", TestEnvironment.adminKey]
         return try await environment.serveProcess(options: options) { url, signal in
             let node = Node(name: name, url: url, environment: environment, signal: signal)
-            let rest = environments.dropFirst()
-            return try await startNodes(rest, database: database, started: started + [node], body)
+            // The node stops gracefully once the others have (a node the test killed is gone already).
+            defer { try? signal(.terminate) }
+            return try await startNodes(environments.dropFirst(), database: database, started: started + [node], body)
         }.result
     }
 
