@@ -143,7 +143,7 @@ struct NodesTests {
             node.listening(on: 8080)
             let logs = InMemoryLogHandler()
             var table = NodeTable(database: database)
-            table.timeout = .milliseconds(500)
+            table.timeout = .seconds(2)
             let heartbeat = NodeHeartbeat(
                 table: table,
                 node: node,
@@ -155,7 +155,8 @@ struct NodesTests {
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask { await heartbeat.run() }
                     defer { group.cancelAll() }
-                    #expect(try await eventually { try await Self.names(in: table) == ["alpha"] })
+                    // Reads may time out while the machine is busy: they are tried again until the deadline.
+                    #expect(await eventually { (try? await Self.names(in: table)) == ["alpha"] })
                     await server.stop()
                     #expect(await eventually { !Self.warnings(logs).isEmpty })
                     // Several failed ticks later, still one warning.
