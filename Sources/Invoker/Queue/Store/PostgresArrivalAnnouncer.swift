@@ -8,15 +8,19 @@ import Synchronization
 ///
 /// A `NOTIFY` in the enqueue's own transaction would hold PostgreSQL's notification lock through that transaction's
 /// commit, WAL flush included, so that every enqueue waited for the one before (about 500 commits a second here). The
-/// announcer instead gathers the queues announced while a `NOTIFY` is under way and names them all in the next one,
-/// committed without waiting for the WAL (a lost notification only makes another node see the messages at its next
-/// poll). It runs as a service; without it (commands that enqueue once) nothing is announced and nodes poll.
+/// announcer instead gathers the queues announced within ``interval`` of a `NOTIFY` and names them all in the next
+/// one, committed without waiting for the WAL (a lost notification only makes another node see the messages at its
+/// next poll). It runs as a service; without it (commands that enqueue once) nothing is announced and nodes poll.
 ///
 /// ```swift
 /// let announcer = PostgresArrivalAnnouncer(client: database.client, logger: logger)
 /// announcer.announce("words")  // after the messages are committed
 /// ```
 final class PostgresArrivalAnnouncer: Service {
+    /// The shortest time between two `NOTIFY`s: how late, at most, the other nodes hear of arrivals because of the
+    /// gathering (their own polling bounds it in any case).
+    static let interval: Duration = .milliseconds(10)
+
     /// The pool the notifications go through.
     let client: PostgresClient
     /// Where failures are reported (at debug level: notifications are hints).
@@ -64,6 +68,8 @@ final class PostgresArrivalAnnouncer: Service {
                     metadata: [LogKey.error: "\(SharedDatabaseError.reason(error))"]
                 )
             }
+            // Announcements made meanwhile wait for the next `NOTIFY`: under load, one every interval at most.
+            try? await Task.sleep(for: Self.interval)
         }
     }
 }

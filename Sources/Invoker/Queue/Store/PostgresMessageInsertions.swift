@@ -49,7 +49,7 @@ final class PostgresMessageInsertions: Sendable {
     private let state = Mutex(State())
 
     /// Stores messages in `database`, with at most `maximumStatements` statements under way at once.
-    init(database: PostgresDatabase, timeout: Duration, maximumStatements: Int = 4) {
+    init(database: PostgresDatabase, timeout: Duration, maximumStatements: Int = 2) {
         self.database = database
         self.timeout = timeout
         self.maximumStatements = maximumStatements
@@ -90,28 +90,18 @@ final class PostgresMessageInsertions: Sendable {
 
     /// Stores `rows` in one statement, in their order.
     private func store(_ rows: [Row]) async throws {
-        let ids = rows.map(\.id)
-        let queues = rows.map(\.queue)
-        let bodies = rows.map { ByteBuffer(bytes: $0.body.bytes) }
-        let texts = rows.map { !$0.body.isBinary }
-        let md5s = rows.map(\.md5)
-        // Arrays of optional values cannot be bound: an empty string stands for none (neither is ever empty).
-        let attributes = rows.map { $0.attributes ?? "" }
-        let callbacks = rows.map { $0.callbackURL ?? "" }
-        let sentAts = rows.map(\.sentAt)
+        let statement = PostgresQueueStatements.Insert(
+            ids: rows.map(\.id),
+            queues: rows.map(\.queue),
+            bodies: rows.map { ByteBuffer(bytes: $0.body.bytes) },
+            texts: rows.map { !$0.body.isBinary },
+            md5s: rows.map(\.md5),
+            attributes: rows.map { $0.attributes ?? "" },
+            callbacks: rows.map { $0.callbackURL ?? "" },
+            sentAts: rows.map(\.sentAt)
+        )
         try await PostgresQueueStore.perform(on: database, timeout: timeout) { client in
-            try await client.query(
-                """
-                INSERT INTO queue_messages (id, queue, body, body_is_text, md5, attributes, callback_url, sent_at,
-                                            visible_at)
-                SELECT m.id, m.queue, m.body, m.is_text, m.md5, NULLIF(m.attributes, ''), NULLIF(m.callback_url, ''),
-                       m.sent_at, m.sent_at
-                FROM unnest(\(ids)::TEXT[], \(queues)::TEXT[], \(bodies)::BYTEA[], \(texts)::BOOLEAN[],
-                            \(md5s)::TEXT[], \(attributes)::TEXT[], \(callbacks)::TEXT[], \(sentAts)::BIGINT[])
-                     WITH ORDINALITY AS m(id, queue, body, is_text, md5, attributes, callback_url, sent_at, position)
-                ORDER BY m.position
-                """
-            ).drain()
+            for try await _ in try await client.execute(statement) {}
         }
     }
 }

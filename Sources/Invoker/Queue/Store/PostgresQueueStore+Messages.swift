@@ -32,47 +32,26 @@ extension PostgresQueueStore {
         let now = self.now()
         let deadline = now + policy.visibilityTimeout.wholeMilliseconds
         let maxReceives = policy.maxReceives
-        // Messages whose last allowed delivery was never answered move to the dead-letter queue; the others are
-        // leased. Both sets are disjoint, so one statement does both.
+        let statement = PostgresQueueStatements.Lease(
+            queue: queue,
+            now: now,
+            limit: Int64(limit),
+            maxReceives: Int64(maxReceives),
+            deadline: deadline
+        )
         let rows = try await perform { client in
-            try await client.query(
-                """
-                WITH candidates AS (
-                    SELECT seq, visible_at FROM queue_messages
-                    WHERE queue = \(queue) AND visible_at <= \(now) AND \(unescaped: Self.asynchronousCommit)
-                    ORDER BY visible_at, seq LIMIT \(limit)
-                    FOR UPDATE SKIP LOCKED
-                ), expired AS (
-                    DELETE FROM queue_messages m USING candidates c
-                    WHERE m.seq = c.seq AND m.leased AND m.receive_count >= \(maxReceives)
-                    RETURNING m.*
-                ), dead AS (
-                    INSERT INTO queue_dead_letters (id, queue, body, body_is_text, md5, attributes, callback_url,
-                                                    sent_at, first_received_at, receive_count, failed_at, last_error)
-                    SELECT id, queue, body, body_is_text, md5, attributes, callback_url, sent_at, first_received_at,
-                           receive_count, \(now),
-                           'delivery ' || receive_count || ' was never answered before its lease expired (the invoker'
-                               || ' may have stopped)' || COALESCE('; the delivery before failed with: ' || last_error, '')
-                    FROM expired ORDER BY seq
-                )
-                UPDATE queue_messages m
-                SET leased = true, visible_at = \(deadline), receive_count = m.receive_count + 1,
-                    first_received_at = COALESCE(m.first_received_at, \(now))
-                FROM candidates c
-                WHERE m.seq = c.seq AND NOT (m.leased AND m.receive_count >= \(maxReceives))
-                RETURNING c.visible_at, m.seq, m.id, m.body, m.body_is_text, m.md5, m.attributes, m.callback_url,
-                          m.sent_at, m.first_received_at, m.receive_count, m.last_error
-                """
-            ).collect()
+            var rows: [PostgresQueueStatements.Lease.Row] = []
+            for try await row in try await client.execute(statement) {
+                rows.append(row)
+            }
+            return rows
         }
         var leased: [(visibleAt: Int64, message: QueueMessage)] = []
         for row in rows {
             let (
                 visibleAt, sequence, id, body, isText, md5, attributes, callbackURL, sentAt, firstReceivedAt,
                 receiveCount, lastError
-            ) = try row.decode(
-                (Int64, Int64, String, ByteBuffer, Bool, String, String?, String?, Int64, Int64, Int, String?).self
-            )
+            ) = row
             leased.append(
                 (
                     visibleAt,
@@ -98,16 +77,12 @@ extension PostgresQueueStore {
 
     func acknowledge(_ receipts: [QueueReceipt]) async throws {
         guard !receipts.isEmpty else { return }
-        let sequences = receipts.map(\.sequence)
-        let counts = receipts.map(\.receiveCount)
+        let statement = PostgresQueueStatements.Acknowledge(
+            sequences: receipts.map(\.sequence),
+            receiveCounts: receipts.map { Int64($0.receiveCount) }
+        )
         try await perform { client in
-            try await client.query(
-                """
-                DELETE FROM queue_messages m
-                USING unnest(\(sequences)::BIGINT[], \(counts)::BIGINT[]) AS r(seq, receive_count)
-                WHERE m.seq = r.seq AND m.receive_count = r.receive_count AND \(unescaped: Self.asynchronousCommit)
-                """
-            ).drain()
+            for try await _ in try await client.execute(statement) {}
         }
     }
 
