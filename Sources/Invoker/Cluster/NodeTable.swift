@@ -49,7 +49,7 @@ struct NodeTable: Sendable {
                 address = EXCLUDED.address, started_at = EXCLUDED.started_at, version = EXCLUDED.version,
                 heartbeat_at = EXCLUDED.heartbeat_at, workers = EXCLUDED.workers, stopped = EXCLUDED.stopped
             """
-        try await database.withClient(within: timeout) { try await $0.query(statement).drain() }
+        try await database.withClient(timeout: timeout) { try await $0.query(statement).drain() }
     }
 
     /// Every node, sorted by name, with those silent longer than `goneAfter` gone and the one named `selfName` marked
@@ -60,7 +60,7 @@ struct NodeTable: Sendable {
                 \(unescaped: Self.databaseNowMs) - heartbeat_at
             FROM cluster_nodes ORDER BY name
             """
-        let rows = try await database.withClient(within: timeout) { client in
+        let rows = try await database.withClient(timeout: timeout) { client in
             var rows: [Row] = []
             for try await row in try await client.query(statement).decode(Row.self) { rows.append(row) }
             return rows

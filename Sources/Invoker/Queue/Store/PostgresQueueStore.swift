@@ -87,23 +87,8 @@ final class PostgresQueueStore: QueueStore {
         timeout: Duration,
         _ body: @escaping @Sendable (PostgresClient) async throws -> Value
     ) async throws -> Value {
-        let client = database.client
         do {
-            return try await withThrowingTaskGroup(of: Value?.self) { group in
-                group.addTask { try await body(client) }
-                group.addTask {
-                    try await Task.sleep(for: timeout)
-                    return nil
-                }
-                defer { group.cancelAll() }
-                guard let value = try await group.next() ?? nil else {
-                    throw QueueError(
-                        .storageFailed,
-                        "the queue database \(database.url.location) did not answer within \(timeout)"
-                    )
-                }
-                return value
-            }
+            return try await database.withClient(timeout: timeout, body)
         } catch {
             if let error = SharedDatabaseError.unwrapped(error) as? QueueError { throw error }
             throw QueueError(
