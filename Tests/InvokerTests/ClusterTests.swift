@@ -28,6 +28,11 @@ struct ClusterTests {
         ]
     }
 
+    /// The manifests of three nodes, each with its own record file.
+    static func manifests(records: [String]) -> [[String: Any]] {
+        records.indices.map { functions(node: $0 + 1, records: records[$0]) }
+    }
+
     /// A record file for each of three nodes, readable and writable by workers under their own user ids.
     static func recordFiles() throws -> [String] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("cluster-\(UUID().uuidString)")
@@ -45,11 +50,7 @@ struct ClusterTests {
     func spreadAndFailover() async throws {
         let database = try await TestPostgres.shared().makeDatabase()
         let records = try Self.recordFiles()
-        try await TestCluster.run(
-            nodes: 3,
-            database: database,
-            functions: { Self.functions(node: $0, records: records[$0 - 1]) }
-        ) {
+        try await TestCluster.run(database: database, manifests: Self.manifests(records: records)) {
             cluster in
             var served: [String: Int] = [:]
             for _ in 0..<30 {
@@ -92,11 +93,7 @@ struct ClusterTests {
         let records = try Self.recordFiles()
         let bodies = (0..<3_000).map { "message-\($0)" }
         let acknowledged = Acknowledged()
-        try await TestCluster.run(
-            nodes: 3,
-            database: database,
-            functions: { Self.functions(node: $0, records: records[$0 - 1]) }
-        ) {
+        try await TestCluster.run(database: database, manifests: Self.manifests(records: records)) {
             cluster in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -143,11 +140,7 @@ struct ClusterTests {
         try await TestPostgres.withOwnServer { server in
             let database = try await server.makeDatabase()
             let records = try Self.recordFiles()
-            try await TestCluster.run(
-                nodes: 3,
-                database: database,
-                functions: { Self.functions(node: $0, records: records[$0 - 1]) }
-            ) {
+            try await TestCluster.run(database: database, manifests: Self.manifests(records: records)) {
                 cluster in
                 #expect(
                     try await TestCluster.request(.POST, cluster.url + "/queue/jobs", body: "before").status

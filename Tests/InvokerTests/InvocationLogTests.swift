@@ -361,13 +361,13 @@ struct InvocationLogTests {
 
 /// Records, database paths and loggers for the invocation log tests.
 enum InvocationFixtures {
-    /// Runs `body` with a store holding `records`, of the kind under test (``EveryInvocationStore``): read-only
+    /// Runs `body` with a store holding `records`, of the kind under test (``EveryStorage``): read-only
     /// over a fresh SQLite file, or over a fresh PostgreSQL database.
     static func withStore(
         holding records: [InvocationRecord],
         _ body: (any InvocationStore) async throws -> Void
     ) async throws {
-        if EveryInvocationStore.current == .postgres {
+        if EveryStorage.current == .postgres {
             return try await withPostgresDatabase { database in
                 _ = try await PostgresInvocationSink(database: database).insert(records[...])
                 try await body(PostgresInvocationStore(database: database))

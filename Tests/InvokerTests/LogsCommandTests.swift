@@ -5,7 +5,7 @@ import Testing
 
 @testable import Invoker
 
-@Suite("invoker logs", .everyInvocationStore)
+@Suite("invoker logs", .everyStorage)
 struct LogsCommandTests {
     /// Formats times in UTC so that expected output does not depend on the machine.
     let formatter = InvocationFormatter(timeZone: TimeZone(identifier: "UTC")!)

@@ -5,7 +5,7 @@ import Testing
 
 @testable import Invoker
 
-@Suite("invoker logs: --errors, --last, colours and bad options", .everyInvocationStore)
+@Suite("invoker logs: --errors, --last, colours and bad options", .everyStorage)
 struct LogsOptionsTests {
     /// Formats times in UTC so that expected output does not depend on the machine.
     let formatter = InvocationFormatter(timeZone: TimeZone(identifier: "UTC")!)

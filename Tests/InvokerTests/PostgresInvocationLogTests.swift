@@ -119,13 +119,13 @@ struct PostgresInvocationLogTests {
             InvocationFilter(since: records[100].startedAt, until: records[200].startedAt),
         ]
         var sqlite: [[InvocationStatistics]] = []
-        try await EveryInvocationStore.$current.withValue(.sqlite) {
+        try await EveryStorage.$current.withValue(.sqlite) {
             try await InvocationFixtures.withStore(holding: records) { store in
                 for filter in filters { sqlite.append(try await store.statistics(filter: filter)) }
             }
         }
         var postgres: [[InvocationStatistics]] = []
-        try await EveryInvocationStore.$current.withValue(.postgres) {
+        try await EveryStorage.$current.withValue(.postgres) {
             try await InvocationFixtures.withStore(holding: records) { store in
                 for filter in filters { postgres.append(try await store.statistics(filter: filter)) }
             }

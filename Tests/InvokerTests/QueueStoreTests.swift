@@ -5,7 +5,7 @@ import Testing
 
 /// The queue stores' contract, over each store (SQLite on a temporary file, PostgreSQL in a new database), with a
 /// clock that only moves when the test says.
-@Suite("Queue store", .everyQueueStore)
+@Suite("Queue store", .everyStorage)
 struct QueueStoreTests {
     let clock = ManualClock()
     let policy = RetryPolicy(maxRetries: 2, visibilityTimeout: .seconds(30), retryDelay: .seconds(10))

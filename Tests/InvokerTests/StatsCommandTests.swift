@@ -5,7 +5,7 @@ import Testing
 
 @testable import Invoker
 
-@Suite("invoker stats", .everyInvocationStore)
+@Suite("invoker stats", .everyStorage)
 struct StatsCommandTests {
     /// Formats numbers the same way on every machine.
     let formatter = InvocationFormatter(timeZone: TimeZone(identifier: "UTC")!)

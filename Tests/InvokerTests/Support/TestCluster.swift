@@ -19,7 +19,7 @@ import SystemPackage
 /// share the database and the admin key.
 ///
 /// ```swift
-/// try await TestCluster.run(nodes: 3, database: url, functions: { node in ["hello": …] }) { cluster in
+/// try await TestCluster.run(database: url, manifests: [["hello": …], ["hello": …]]) { cluster in
 ///     let response = try await cluster.get("/hello")
 /// }
 /// ```
@@ -33,7 +33,7 @@ struct TestCluster: Sendable {
         /// Its folder.
         var environment: TestEnvironment
         /// Sends the node's process a signal.
-        var signal: @Sendable (Signal) throws -> Void
+        var signal: TestEnvironment.Signaller
     }
 
     /// The nodes, in order.
@@ -41,16 +41,18 @@ struct TestCluster: Sendable {
     /// nginx's URL: the cluster's single address.
     let url: String
 
-    /// Starts `count` nodes on `database`, node `i` (from 1) serving `functions(i)`, and nginx in front of them; runs
-    /// `body`, then stops everything (nodes gracefully, unless the test killed them) and removes the folders.
+    /// Starts a node on `database` for each of `manifests` (the `functions` objects, in node order), and nginx in front
+    /// of them; runs `body`, then stops everything (nodes gracefully, unless the test killed them) and removes the
+    /// folders.
     static func run<Result: Sendable>(
-        nodes count: Int,
         database: PostgresURL,
-        functions: @escaping @Sendable (Int) -> [String: Any],
+        manifests: [[String: Any]],
         _ body: @escaping @Sendable (TestCluster) async throws -> Result
     ) async throws -> Result {
-        let environments = try (1...count).map { try TestEnvironment(functions: functions($0)) }
-        defer { environments.forEach { $0.remove() } }
+        let environments = try manifests.map { try TestEnvironment(functions: $0) }
+        defer {
+            for environment in environments { environment.remove() }
+        }
         return try await startNodes(environments[...], database: database, started: []) { nodes in
             try await withNginx(in: environments[0].directory, upstreams: nodes.map(\.url)) { url in
                 try await body(TestCluster(nodes: nodes, url: url))

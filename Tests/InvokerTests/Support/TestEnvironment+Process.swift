@@ -10,6 +10,9 @@ import SystemPackage
 #endif
 
 extension TestEnvironment {
+    /// Sends a signal to a process the test started.
+    typealias Signaller = @Sendable (Signal) throws -> Void
+
     /// Runs the real `invoker serve` on this environment's manifest and databases, as a process on a free port, until
     /// `body` (given the invoker's URL and a way to signal the process) returns and the process ends; returns what
     /// `body` returned and how the process ended.
@@ -19,8 +22,7 @@ extension TestEnvironment {
         umask: String? = nil,
         openFiles: Int? = nil,
         options: [String] = [],
-        _ body: @escaping @Sendable (_ url: String, _ signal: @escaping @Sendable (Signal) throws -> Void) async throws
-            -> Result
+        _ body: @escaping @Sendable (_ url: String, _ signal: @escaping Signaller) async throws -> Result
     ) async throws -> (result: Result, status: TerminationStatus) {
         var arguments =
             [

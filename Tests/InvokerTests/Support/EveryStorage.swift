@@ -4,10 +4,12 @@ import Testing
 
 @testable import Invoker
 
-/// Runs every test of a suite once over each queue store, SQLite first: both stores keep one contract, so their
-/// behaviour tests are one suite. A test opens its stores with ``withQueueStores(_:now:_:)``.
-struct EveryQueueStore: SuiteTrait, TestTrait, TestScoping {
-    /// A queue store implementation.
+/// Runs every test of a suite once over each storage, SQLite first: the SQLite and PostgreSQL queue stores, and the
+/// SQLite and PostgreSQL invocation log stores, each keep one contract, so their behaviour tests are one suite. A test
+/// opens its queue stores with ``withQueueStores(_:now:_:)``, its log store with
+/// ``InvocationFixtures/withStore(holding:_:)``.
+struct EveryStorage: SuiteTrait, TestTrait, TestScoping {
+    /// A storage implementation.
     enum Kind: String, CaseIterable, Sendable {
         case sqlite
         case postgres
@@ -29,24 +31,24 @@ struct EveryQueueStore: SuiteTrait, TestTrait, TestScoping {
                 do {
                     try await function()
                 } catch {
-                    throw QueueStoreFailure(kind: kind, error: error)
+                    throw StorageFailure(kind: kind, error: error)
                 }
             }
         }
     }
 }
 
-extension Trait where Self == EveryQueueStore {
-    /// Runs each test once per queue store.
-    static var everyQueueStore: Self { EveryQueueStore() }
+extension Trait where Self == EveryStorage {
+    /// Runs each test once per storage: SQLite, then PostgreSQL.
+    static var everyStorage: Self { EveryStorage() }
 }
 
 /// An error a test threw over one store, naming it.
-struct QueueStoreFailure: Error, CustomStringConvertible {
-    var kind: EveryQueueStore.Kind
+struct StorageFailure: Error, CustomStringConvertible {
+    var kind: EveryStorage.Kind
     var error: any Error
 
-    var description: String { "over the \(kind.rawValue) queue store: \(error)" }
+    var description: String { "over \(kind.rawValue): \(error)" }
 }
 
 /// Opens `count` stores of the kind under test on one new database (two "nodes" of one queue, or one store and its
@@ -57,7 +59,7 @@ func withQueueStores(
     _ body: ([any QueueStore]) async throws -> Void
 ) async throws {
     let now: @Sendable () -> Int64 = { clock?.now ?? EpochTime.nowMs() }
-    switch EveryQueueStore.current {
+    switch EveryStorage.current {
     case .sqlite:
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("queue-test-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
