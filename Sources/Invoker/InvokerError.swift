@@ -24,6 +24,8 @@ struct InvokerError: Error, Sendable, CustomStringConvertible {
         case functionFailing
         /// Configuration or environment problems found at start-up.
         case configuration
+        /// The shared database does not answer (it is down, restarting or out of reach).
+        case databaseUnavailable
     }
 
     /// What kind of error this is.

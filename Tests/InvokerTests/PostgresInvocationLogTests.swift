@@ -217,6 +217,15 @@ struct PostgresInvocationLogTests {
                 for _ in 0..<10 {
                     #expect(try await client.echo().status == .ok)
                 }
+                // The log cannot be read meanwhile: the admin API says so with 503 and Retry-After.
+                let unreadable = try await client.execute(
+                    uri: "/system/invocations",
+                    method: .get,
+                    headers: TestEnvironment.adminHeaders
+                )
+                #expect(unreadable.status == .serviceUnavailable)
+                #expect(unreadable.headers[.retryAfter] == "1")
+                #expect(String(buffer: unreadable.body).contains("DatabaseUnavailable"))
                 // The writer holds at most one batch of the buffer's size besides a full buffer.
                 let dropped = try await client.droppedRecords()
                 #expect(dropped >= 10 - 2 * capacity)

@@ -101,7 +101,8 @@ struct AdminRoutes: Sendable {
         values.map(\.rawValue).joined(separator: ", ")
     }
 
-    /// Runs `body`, turning the log's errors a caller can cause into 404 and 400.
+    /// Runs `body`, turning the log's errors a caller can cause into 404 and 400, and a shared database that does not
+    /// answer into 503.
     private static func translatingLogErrors(_ body: () async throws -> Response) async throws -> Response {
         do {
             return try await body()
@@ -109,6 +110,7 @@ struct AdminRoutes: Sendable {
             switch error.code {
             case .invocationNotFound: throw InvokerError(.notFound, error.description)
             case .ambiguousPrefix, .invalidID: throw InvokerError(.invalidRequest, error.description)
+            case .cannotRead: throw InvokerError(.databaseUnavailable, error.description)
             default: throw error
             }
         }

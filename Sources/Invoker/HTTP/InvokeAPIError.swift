@@ -61,7 +61,7 @@ struct InvokeAPIError: Error, Sendable {
             )
         case .invalidRequest:
             self.init(type: "InvalidRequestContentException", status: .badRequest, message: error.message)
-        case .shuttingDown, .functionFailing, .workerFailed, .configuration:
+        case .shuttingDown, .functionFailing, .workerFailed, .configuration, .databaseUnavailable:
             self.init(type: "ServiceException", status: .serviceUnavailable, message: error.message, retryAfter: 1)
         }
     }

@@ -9,7 +9,7 @@ extension InvokerError: HTTPResponseError {
         case .payloadTooLarge: return .contentTooLarge
         case .invalidRequest: return .badRequest
         case .workerFailed: return .badGateway
-        case .shuttingDown, .functionFailing, .configuration: return .serviceUnavailable
+        case .shuttingDown, .functionFailing, .configuration, .databaseUnavailable: return .serviceUnavailable
         }
     }
 
@@ -25,12 +25,13 @@ extension InvokerError: HTTPResponseError {
         case .shuttingDown: return "ShuttingDown"
         case .functionFailing: return "FunctionFailing"
         case .configuration: return "Unavailable"
+        case .databaseUnavailable: return "DatabaseUnavailable"
         }
     }
 
     /// Seconds after which a caller may try again (`Retry-After`): for errors that pass by themselves.
     var retryAfterSeconds: Int? {
-        code == .throttled || code == .functionFailing ? 1 : nil
+        code == .throttled || code == .functionFailing || code == .databaseUnavailable ? 1 : nil
     }
 
     func response(from request: Request, context: some RequestContext) throws -> Response {

@@ -34,10 +34,9 @@ struct NodeRoutes: Sendable {
                         "The nodes could not be read from the shared database",
                         metadata: [LogKey.error: "\(SharedDatabaseError.reason(error))"]
                     )
-                    let message = "the nodes cannot be read from the shared database \(table.database.url.location)"
-                    return Response.json(
-                        ErrorDocument(errorType: "DatabaseUnavailable", errorMessage: message),
-                        status: .serviceUnavailable
+                    throw InvokerError(
+                        .databaseUnavailable,
+                        "the nodes cannot be read from the shared database \(table.database.url.location)"
                     )
                 }
             } else {
