@@ -27,6 +27,47 @@ struct PostgresInvocationLogTests {
         }
     }
 
+    @Test("a batch waits for another node's batch to commit, so following the log never passes over a record")
+    func followAcrossConcurrentBatches() async throws {
+        let records = InvocationFixtures.variedRecords(count: 2)
+        try await InvocationFixtures.withPostgresDatabase { database in
+            let store = PostgresInvocationStore(database: database)
+            let filter = InvocationFilter()
+            let start = try await store.newest(matching: filter, limit: 10)
+            try await database.withConnection { first in
+                // One node's batch is numbered and has not committed yet when another node writes its own.
+                let logger = TestPostgres.logger
+                try await first.query("BEGIN", logger: logger).drain()
+                try await first.query(
+                    "SELECT pg_advisory_xact_lock(\(PostgresInvocationSink.writeLockKey))",
+                    logger: logger
+                )
+                .drain()
+                try await first.query(PostgresInvocationSink.insertQuery(records[0..<1]), logger: logger).drain()
+                let second = Task { try await PostgresInvocationSink(database: database).insert(records[1..<2]) }
+                // The other batch has committed, or waits for the first.
+                #expect(
+                    try await eventually {
+                        let visible = try await store.list(filter: filter, limit: 10, before: nil)
+                        let waiting = try await database.client.query(
+                            """
+                            SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted
+                                AND database = (SELECT oid FROM pg_database WHERE datname = current_database())
+                            """
+                        ).collect().first?.decode(Int64.self)
+                        return !visible.isEmpty || waiting == 1
+                    }
+                )
+                let meanwhile = try await store.records(matching: filter, writtenAfter: start.position, limit: 10)
+                #expect(meanwhile.records.isEmpty)
+                try await first.query("COMMIT", logger: logger).drain()
+                #expect(try await second.value == 0)
+                let after = try await store.records(matching: filter, writtenAfter: meanwhile.position, limit: 10)
+                #expect(after.records.map(\.id) == records.map(\.id), "both, the first batch first")
+            }
+        }
+    }
+
     @Test("records whose ids are already stored are ignored and counted, in a later batch or the same one")
     func duplicates() async throws {
         let records = InvocationFixtures.variedRecords(count: 10)

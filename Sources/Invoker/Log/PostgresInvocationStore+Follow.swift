@@ -20,8 +20,8 @@ extension PostgresInvocationStore {
     }
 
     /// A position is a row's `seq`, which numbers the rows as they are inserted; the rows after `position` are
-    /// read through its index. A batch that commits after a later-numbered one (two nodes writing at the same
-    /// moment) may be passed over by a reader that read in between.
+    /// read through its index. Batches commit in the order of their numbers (``PostgresInvocationSink`` serialises
+    /// them), so no row ever appears behind a position already read.
     func records(
         matching filter: InvocationFilter,
         writtenAfter position: Int64,
