@@ -155,6 +155,16 @@ struct RouteJWTTests {
                     401
                 ),
                 ("unknown kid", try signer.token(TestSigner.claims(), kid: "rsa-9"), "/locked", 401),
+                (
+                    // One parser reads the first `aud`, another the last: the token is refused, whichever it meant.
+                    "a repeated claim",
+                    try signer.token(
+                        claimsJSON: Data(
+                            #"{"aud":"orders-api","exp":\#(now + 3600),"iss":"https://id.example.com/","aud":"x"}"#.utf8
+                        )
+                    ),
+                    "/locked", 401
+                ),
                 ("another key, same kid", try other.token(TestSigner.claims()), "/locked", 401),
                 (
                     "ES key named for RS256", try signer.token(TestSigner.claims(), algorithm: "RS256", kid: "ec-1"),

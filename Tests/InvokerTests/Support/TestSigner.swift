@@ -44,11 +44,21 @@ struct TestSigner: Sendable {
     /// A token with `claims`, signed with `algorithm` (`RS256`, `ES256`, `HS256` keyed with the RSA public key's PEM,
     /// or `none`), its header naming `kid`.
     func token(_ claims: [String: Any], algorithm: String = "RS256", kid: String? = nil) throws -> String {
+        try token(
+            claimsJSON: try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]),
+            algorithm: algorithm,
+            kid: kid
+        )
+    }
+
+    /// A token whose claims are `claimsJSON` as given (such as JSON that repeats a member name), signed as
+    /// ``token(_:algorithm:kid:)`` signs.
+    func token(claimsJSON: Data, algorithm: String = "RS256", kid: String? = nil) throws -> String {
         var header: [String: Any] = ["alg": algorithm, "typ": "JWT"]
         header["kid"] = kid ?? (algorithm == "ES256" ? Self.ecKID : Self.rsaKID)
         let input =
             Self.base64URL(try JSONSerialization.data(withJSONObject: header, options: [.sortedKeys])) + "."
-            + Self.base64URL(try JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]))
+            + Self.base64URL(claimsJSON)
         let signature: Data
         switch algorithm {
         case "RS256":

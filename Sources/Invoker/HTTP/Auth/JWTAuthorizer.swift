@@ -51,6 +51,9 @@ struct JWTAuthorizer: Sendable {
         } catch {
             throw Self.invalid("the token is not a well-formed JWT", reason: "malformed")
         }
+        guard JWTSegments.areUnambiguous(token) else {
+            throw Self.invalid("the token's header or claims repeat a member name", reason: "malformed")
+        }
         guard let algorithm = unverified.alg, Self.algorithms.contains(algorithm) else {
             throw Self.invalid(
                 "the token's algorithm \((unverified.alg ?? "(none)").debugDescription) is not accepted; use RS256 or"
