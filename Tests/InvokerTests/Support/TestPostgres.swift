@@ -129,6 +129,7 @@ final class TestPostgres: Sendable {
         let log = try Self.logHandle(directory.appendingPathComponent("server.log"))
         process.standardOutput = log
         process.standardError = log
+        Self.closeDescriptorsOnExec()
         try process.run()
         try? reading.close()
         running.withLock { $0 = (process, keepAlive) }
@@ -223,6 +224,19 @@ final class TestPostgres: Sendable {
     private static func logHandle(_ url: URL) throws -> FileHandle {
         _ = FileManager.default.createFile(atPath: url.path, contents: nil)
         return try FileHandle(forWritingTo: url)
+    }
+
+    /// Marks every descriptor of the test process above the standard three close-on-exec, so that the server does not
+    /// inherit one: `Process` passes on whatever is not, and a server holding a socket of a `Subprocess` launch (an
+    /// invoker a cluster test started) kept that launch waiting for ever once its process had ended.
+    private static func closeDescriptorsOnExec() {
+        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for descriptor in descriptors.compactMap(Int32.init) where descriptor > 2 {
+            let flags = fcntl(descriptor, F_GETFD)
+            if flags >= 0 && flags & FD_CLOEXEC == 0 {
+                _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC)
+            }
+        }
     }
 
     /// A loopback port nothing listens on now.
