@@ -8,17 +8,13 @@ struct FunctionsCommand: AsyncParsableCommand {
         abstract: "List the functions of a running invoker with their workers and counters."
     )
 
-    @Option(help: "The running invoker's address.")
-    var url = "http://127.0.0.1:8080"
-
-    @Option(help: "The admin API key (default: INVOKER_API_KEY, else the file .invoker/admin.key).")
-    var apiKey: String?
+    @OptionGroup var admin: AdminAPIOptions
 
     @Flag(help: "Print the invoker's JSON (GET /system/functions) as is.")
     var json = false
 
     func run() async throws {
-        let data = try await AdminClient(url: url, apiKey: apiKey).get("system/functions")
+        let data = try await admin.client.get("system/functions")
         if json {
             print(String(decoding: data, as: UTF8.self))
             return

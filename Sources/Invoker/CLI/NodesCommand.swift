@@ -22,11 +22,8 @@ struct NodesCommand: AsyncParsableCommand {
     )
     var database: String?
 
-    @Option(help: "The running invoker's address, asked when no database is given.")
-    var url = "http://127.0.0.1:8080"
-
-    @Option(help: "The admin API key (default: INVOKER_API_KEY, else the file .invoker/admin.key).")
-    var apiKey: String?
+    /// The running invoker asked when no database is given.
+    @OptionGroup var admin: AdminAPIOptions
 
     @Flag(help: "Print the JSON document of GET /system/nodes.")
     var json = false
@@ -42,7 +39,7 @@ struct NodesCommand: AsyncParsableCommand {
                 try await NodeTable(database: database).list(goneAfter: NodeStatus.defaultGoneAfter, selfName: nil)
             }
         } else {
-            let data = try await AdminClient(url: url, apiKey: apiKey).get("system/nodes")
+            let data = try await admin.client.get("system/nodes")
             nodes = try JSONDecoder().decode(NodeRoutes.Document.self, from: data).nodes
         }
         if json {
