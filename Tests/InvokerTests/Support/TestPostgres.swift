@@ -160,9 +160,20 @@ final class TestPostgres: Sendable {
             return
         }
         try? keepAlive.close()
-        while process.isRunning {
+        let pid = process.processIdentifier
+        while process.isRunning && Self.isAlive(pid) {
             try? await Task.sleep(for: .milliseconds(20))
         }
+    }
+
+    /// Whether process `pid` still runs (neither gone nor a zombie). `Process.isRunning` alone can stay true for ever:
+    /// another spawner in the test process may reap the child before `Process` sees it end.
+    private static func isAlive(_ pid: Int32) -> Bool {
+        guard kill(pid, 0) == 0, let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else {
+            return false
+        }
+        // The state follows the command name, which is in parentheses.
+        return stat.split(separator: ")").last?.split(separator: " ").first != "Z"
     }
 
     /// Stops the server and deletes its folder.
@@ -239,13 +250,21 @@ final class TestPostgres: Sendable {
         }
     }
 
-    /// A loopback port nothing listens on now.
+    /// A loopback port nothing listens on now, below the ephemeral range: a server restarted on it later finds it
+    /// free, where an ephemeral port may have gone to a client connection meanwhile.
     static func freePort() async throws -> Int {
-        let channel = try await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-            .bind(host: "127.0.0.1", port: 0).get()
-        let port = channel.localAddress?.port ?? 0
-        try await channel.close()
-        return port
+        let range = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        let ephemeralStart = range.split(whereSeparator: \.isWhitespace).first.flatMap { Int($0) } ?? 32768
+        for _ in 0..<100 {
+            let port = Int.random(in: 10_000..<max(ephemeralStart, 10_001))
+            guard
+                let channel = try? await ServerBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .bind(host: "127.0.0.1", port: port).get()
+            else { continue }
+            try await channel.close()
+            return port
+        }
+        throw TestPostgresError("no free port below \(ephemeralStart)")
     }
 }
 
