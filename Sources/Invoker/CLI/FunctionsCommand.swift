@@ -33,13 +33,6 @@ struct FunctionsCommand: AsyncParsableCommand {
                 "\(function.throttles)", function.routes.isEmpty ? "-" : function.routes.joined(separator: ", "),
             ]
         }
-        let widths = header.indices.map { column in
-            ([header] + rows).map { $0[column].count }.max() ?? 0
-        }
-        return ([header] + rows).map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ") + "\n"
-        }.joined()
+        return AlignedTable.text(header, rows) + "\n"
     }
 }

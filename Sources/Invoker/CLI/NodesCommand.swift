@@ -62,14 +62,7 @@ struct NodesCommand: AsyncParsableCommand {
                 node.startedAt.prefix(19) + "Z", node.version, workers(node.workers),
             ]
         }
-        let widths = header.indices.map { column in
-            ([header] + rows).map { $0[column].count }.max() ?? 0
-        }
-        return ([header] + rows).map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ") + "\n"
-        }.joined()
+        return AlignedTable.text(header, rows) + "\n"
     }
 
     /// `seconds` ago, to a tenth under ten seconds, else in its largest whole unit: `0.4s ago`, `12s ago`, `3m ago`.

@@ -23,7 +23,7 @@ struct QueueFormatter {
                 "\(queue.deadLetters)", queue.oldestAgeSeconds.map(Self.age) ?? "-",
             ]
         }
-        return Self.align(["QUEUE", "FUNCTION", "DEPTH", "IN FLIGHT", "DELAYED", "DLQ", "OLDEST"], rows)
+        return AlignedTable.text(["QUEUE", "FUNCTION", "DEPTH", "IN FLIGHT", "DELAYED", "DLQ", "OLDEST"], rows)
     }
 
     /// The dead-lettered messages as a table: ID, FAILED (local time), RECEIVES, ERROR, BODY (both shortened).
@@ -34,7 +34,7 @@ struct QueueFormatter {
                 Self.shorten(message.lastError, to: 60), Self.shorten(message.body.eventText, to: 40),
             ]
         }
-        return Self.align(["ID", "FAILED", "RECEIVES", "ERROR", "BODY"], rows)
+        return AlignedTable.text(["ID", "FAILED", "RECEIVES", "ERROR", "BODY"], rows)
     }
 
     /// One dead-lettered message as a JSON object on one line: `id`, `queue`, `body` (base64 when `bodyEncoding` is
@@ -86,14 +86,5 @@ struct QueueFormatter {
     private static func shorten(_ text: String, to length: Int) -> String {
         let line = text.replacingOccurrences(of: "\n", with: " ")
         return line.count <= length ? line : line.prefix(length - 1) + "…"
-    }
-
-    private static func align(_ header: [String], _ rows: [[String]]) -> String {
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { row in
-            row.enumerated().map { column, cell in
-                column == row.count - 1 ? cell : cell.padding(toLength: widths[column], withPad: " ", startingAt: 0)
-            }.joined(separator: "  ")
-        }.joined(separator: "\n")
     }
 }
