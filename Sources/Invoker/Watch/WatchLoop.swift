@@ -76,7 +76,14 @@ final class WatchLoop: @unchecked Sendable {
             started.resume(throwing: Self.error(initialized, watching: roots.first.map(Self.path(of:)) ?? ""))
             return finish()
         }
-        uv_async_init(loop, wakeup) { handle in WatchLoop.owner(of: handle?.pointee.data).handleCommands() }
+        let wakeupOpened = uv_async_init(loop, wakeup) { handle in
+            WatchLoop.owner(of: handle?.pointee.data).handleCommands()
+        }
+        guard wakeupOpened == 0 else {
+            uv_loop_close(loop)
+            started.resume(throwing: Self.error(wakeupOpened, watching: roots.first.map(Self.path(of:)) ?? ""))
+            return finish()
+        }
         wakeup.pointee.data = Unmanaged.passUnretained(self).toOpaque()
         control.withLock { $0.wakeupOpen = true }
         do {
