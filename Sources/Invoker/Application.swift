@@ -17,87 +17,91 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         build: configuration.buildFunctions,
         logger: logger
     )
-    if manifest.functions.contains(where: { $0.command == nil }) {
-        try manifest.validateHandlers(available: try await binary.handlers())
-    }
     let storage = try await StorageSetup(configuration, logger: logger)
     let log = try InvocationLog(sink: storage.logSink, configuration: configuration.retention, logger: logger)
-    let budget = WorkerBudget(limit: configuration.maxWorkers)
-    let pools = try manifest.functions.map { function in
-        WorkerPool(
-            function: function,
-            launch: try WorkerLaunch(
-                function: function,
-                functionsBinary: binary.path,
-                manifestDirectory: manifest.directory
-            ),
-            budget: budget,
-            isolateWorkers: configuration.isolateWorkers,
-            eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
-            logger: logger
-        )
-    }
+    let catalog = FunctionCatalog()
     let metrics = InvokerMetrics()
     let dispatcher = Dispatcher(
-        pools: Dictionary(uniqueKeysWithValues: pools.map { ($0.function.name, $0) }),
+        catalog: catalog,
         log: log,
         metrics: metrics,
         logger: logger,
         node: node,
         recordsInvocations: configuration.recordsInvocations
     )
-    let nodeTable = storage.database.map { NodeTable(database: $0) }
-    let heartbeat = nodeTable.map { table in
-        NodeHeartbeat(table: table, node: node, pools: pools, interval: configuration.heartbeatInterval, logger: logger)
-    }
-    let queues = try await QueueSystem(
+    let pools = WorkerPools()
+    let queues = QueueSystem(
         store: storage.queueStore,
         storeServices: storage.queueServices,
-        manifest: manifest,
         dispatcher: dispatcher,
         logger: logger
     )
-    if let routes = NetworkExposure(host: configuration.host, manifest: manifest).openRoutes {
-        logger.warning(
-            "Function routes without authentication are open to anyone who can reach this address",
-            metadata: [LogKey.host: "\(configuration.host)", LogKey.routes: "\(routes)"]
-        )
-    }
     let apiKeys = try configuration.apiKeysPath.map { try APIKeyStore(path: $0, logger: logger) }
-    let authorizers = try await RouteAuthorizers.build(
-        manifest: manifest,
-        apiKeys: apiKeys,
-        adminKey: BearerKey(key: adminKey),
-        jwksRefreshInterval: configuration.jwksRefreshInterval,
+    let deployer = Deployer(
+        settings: Deployer.Settings(
+            manifestPath: configuration.manifestPath,
+            functionsBinary: binary.path,
+            isolateWorkers: configuration.isolateWorkers,
+            host: configuration.host,
+            apiKeys: apiKeys,
+            adminKey: BearerKey(key: adminKey),
+            jwksRefreshInterval: configuration.jwksRefreshInterval
+        ),
+        catalog: catalog,
+        pools: pools,
+        queues: queues,
+        budget: WorkerBudget(limit: configuration.maxWorkers),
+        eventLoopGroup: MultiThreadedEventLoopGroup.singleton,
         logger: logger
     )
-    var reloads: [HangupReloader.Action] = []
-    if let apiKeys { reloads.append { _ = apiKeys.reload() } }
-    let reloader = await HangupReloader(actions: reloads)
+    try await deployer.start(manifest)
+    // SIGHUP and `invoker reload` reload the same things: the `--api-keys` file first (the manifest's routes name its
+    // keys), then the manifest and the worker binary.
+    let reload: @Sendable () async -> ReloadReport = {
+        _ = apiKeys?.reload()
+        return await deployer.reload()
+    }
+    let reloader = await HangupReloader(actions: [{ _ = await reload() }])
+    var watch: [any Service] = []
+    if let settings = configuration.watch {
+        // Watching starts before the server listens: a change saved once it serves is never missed.
+        let watcher = try await WatchProcess.start(watching: settings.roots)
+        watch.append(SourceWatch(watcher: watcher, settings: settings, reload: reload, logger: logger))
+    }
+    let nodeTable = storage.database.map { NodeTable(database: $0) }
+    let heartbeat = nodeTable.map { table in
+        NodeHeartbeat(
+            table: table,
+            node: node,
+            catalog: catalog,
+            interval: configuration.heartbeatInterval,
+            logger: logger
+        )
+    }
     let router = Router(context: InvokerRequestContext.self)
     let admin = router.group().add(middleware: APIKeyMiddleware(key: BearerKey(key: adminKey)))
     HealthRoutes(log: log, queues: storage.queueStore).register(on: router)
-    let functionRoutes = FunctionRoutes(manifest: manifest, dispatcher: dispatcher, authorizers: authorizers)
+    let functionRoutes = FunctionRoutes(dispatcher: dispatcher)
     functionRoutes.register(on: router)
     InvokeAPIRoutes(
         dispatcher: dispatcher,
         asyncInvocations: queues.asyncInvocations,
         signatures: configuration.invokeCredentials.map(SigV4Verifier.init),
-        adminKey: BearerKey(key: adminKey),
-        authorizers: authorizers
+        adminKey: BearerKey(key: adminKey)
     )
     .register(on: router)
-    SystemRoutes(pools: pools).register(on: admin)
-    NodeRoutes(node: node, pools: pools, table: nodeTable, goneAfter: configuration.nodeGoneAfter, logger: logger)
+    SystemRoutes(catalog: catalog).register(on: admin)
+    ReloadRoutes(reload: reload).register(on: admin)
+    NodeRoutes(node: node, catalog: catalog, table: nodeTable, goneAfter: configuration.nodeGoneAfter, logger: logger)
         .register(on: admin)
     AdminRoutes(
         store: storage.invocationStore,
         log: log,
-        pools: pools,
+        catalog: catalog,
         metrics: metrics
     )
     .register(on: admin)
-    queues.routes(dispatcher: dispatcher, authorizers: authorizers).register(on: router, admin: admin)
+    queues.routes().register(on: router, admin: admin)
     return Application(
         router: InvokerRouter(functionRoutes: functionRoutes, router: router),
         server: configuration.edge.server,
@@ -112,8 +116,8 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         ),
         // Services shut down in reverse order, after the HTTP server: the heartbeat, consumers, then pools, then the
         // log, then the database's connections.
-        services: storage.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader]
-            + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? [])
+        services: storage.databaseServices + [OnConcurrencyPool(service: log), pools, reloader]
+            + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? []) + watch
             as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in
             node.listening(on: channel.localAddress?.port ?? configuration.port)

@@ -25,6 +25,8 @@ enum LogKey {
     static let invocationDuration = "invocation.duration_ms"
     /// An error that was handled.
     static let error = "error"
+    /// How long a build took, in milliseconds.
+    static let buildDuration = "build.duration_ms"
     /// A file or folder an entry is about.
     static let path = "file.path"
     /// Function routes an entry is about, as `METHOD /path (function)`.

@@ -54,6 +54,8 @@ struct ServerConfiguration: Sendable {
     var edge = HTTPEdgePolicy()
     /// Whether a missing or out-of-date `Functions` binary is built before serving.
     var buildFunctions = true
+    /// What `serve --watch` watches and builds; nil without `--watch`.
+    var watch: SourceWatch.Settings?
     /// Called once the HTTP server listens, with its channel (tests read the port from it).
     var onServerRunning: @Sendable (any Channel) async -> Void = { _ in }
 

@@ -16,7 +16,7 @@ struct FileWatcherTests {
     func newFile() async throws {
         let folder = try WatchedFolder()
         defer { try? folder.remove() }
-        try await FileWatcher.watching([.directory(folder.path)]) { _, reported in
+        try await WatchProcess.watching([.directory(folder.path)]) { _, reported in
             try folder.write("Hello.swift")
             #expect(try await reported.waitFor(folder("Hello.swift")))
         }
@@ -29,7 +29,7 @@ struct FileWatcherTests {
         try folder.makeDirectory("Sources")
         let files = [folder("functions.json"), folder("Package.swift")]
         for file in files { try folder.write((file as NSString).lastPathComponent) }
-        try await FileWatcher.watching(files.map(WatchRoot.file) + [.directory(folder("Sources"))]) { _, reported in
+        try await WatchProcess.watching(files.map(WatchRoot.file) + [.directory(folder("Sources"))]) { _, reported in
             for save in 1...3 {
                 let seen = files.map { file in reported.all.count { $0 == file } }
                 try folder.write("notes.txt")
@@ -51,7 +51,7 @@ struct FileWatcherTests {
     func newFolders() async throws {
         let folder = try WatchedFolder()
         defer { try? folder.remove() }
-        try await FileWatcher.watching([.directory(folder.path)]) { _, reported in
+        try await WatchProcess.watching([.directory(folder.path)]) { _, reported in
             try folder.makeDirectory("Greet")
             #expect(try await reported.waitFor(folder("Greet")))
             try folder.write("Greet/Greet.swift")
@@ -71,7 +71,7 @@ struct FileWatcherTests {
         defer { try? folder.remove() }
         try folder.makeDirectory("Old/Inner")
         try folder.write("Old/Inner/Old.swift")
-        try await FileWatcher.watching([.directory(folder.path)]) { _, reported in
+        try await WatchProcess.watching([.directory(folder.path)]) { _, reported in
             try folder.remove("Old")
             #expect(try await reported.waitFor(folder("Old")))
             try folder.makeDirectory("Old")
@@ -90,7 +90,7 @@ struct FileWatcherTests {
         defer { try? folder.remove() }
         try folder.makeDirectory(".build/debug")
         try folder.makeDirectory("Sources")
-        try await FileWatcher.watching([.directory(folder.path)]) { _, reported in
+        try await WatchProcess.watching([.directory(folder.path)]) { _, reported in
             for name in [".main.swift.swp", "main.swift~", "main.swift.swp", "#main.swift#", "4913", ".invoker"] {
                 try folder.write(name)
             }
@@ -108,7 +108,10 @@ struct FileWatcherTests {
     func burst() async throws {
         let folder = try WatchedFolder()
         defer { try? folder.remove() }
-        let watcher = try await FileWatcher(watching: [.directory(folder.path)], logger: Self.logger)
+        let watcher = try await WatchProcess.start(
+            watching: [.directory(folder.path)],
+            executable: TestEnvironment.invokerBinary
+        )
         let sets = ReportedChanges()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
@@ -125,34 +128,37 @@ struct FileWatcherTests {
     }
 
     #if os(Linux)
-    @Test("stopping ends the stream, closes every watch and the loop, and ends the thread; stopping again is harmless")
+    @Test("the watcher runs in a process of its own: this one gets no inotify descriptor and keeps its SIGCHLD action")
+    func ownProcess() async throws {
+        let folder = try WatchedFolder()
+        defer { try? folder.remove() }
+        let descriptors = try Self.inotifyDescriptors()
+        let action = try Self.sigchldAction()
+        let watcher = try await WatchProcess.start(
+            watching: [.directory(folder.path)],
+            executable: TestEnvironment.invokerBinary
+        )
+        #expect(try Self.inotifyDescriptors() == descriptors)
+        #expect(try Self.sigchldAction() == action)
+        await watcher.stop()
+    }
+
+    @Test("stopping ends the stream and the watcher's process; stopping again is harmless")
     func stop() async throws {
         let folder = try WatchedFolder()
         defer { try? folder.remove() }
         try folder.makeDirectory("A/B")
-        let descriptors = try Self.inotifyDescriptors()
-        let watcher = try await FileWatcher(watching: [.directory(folder.path)], logger: Self.logger)
-        #expect(try Self.inotifyDescriptors() == descriptors + 1)
+        let watcher = try await WatchProcess.start(
+            watching: [.directory(folder.path)],
+            executable: TestEnvironment.invokerBinary
+        )
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {
                 for await _ in watcher.changes {}
             }
             await watcher.stop()
         }
-        #expect(try Self.inotifyDescriptors() == descriptors)
         await watcher.stop()
-    }
-
-    @Test("libuv installs no SIGCHLD handler: the invoker reaps its workers itself")
-    func noSIGCHLDHandler() async throws {
-        let folder = try WatchedFolder()
-        defer { try? folder.remove() }
-        let before = try Self.sigchldAction()
-        let watcher = try await FileWatcher(watching: [.directory(folder.path)], logger: Self.logger)
-        let during = try Self.sigchldAction()
-        #expect(during == before)
-        await watcher.stop()
-        #expect(try Self.sigchldAction() == before)
     }
     #endif
 
@@ -162,13 +168,14 @@ struct FileWatcherTests {
         defer { try? folder.remove() }
         for root in [WatchRoot.directory(folder("Sources")), .file(folder("Package.swift"))] {
             let error = await #expect(throws: InvokerError.self) {
-                _ = try await FileWatcher(watching: [.directory(folder.path), root], logger: Self.logger)
+                _ = try await WatchProcess.start(
+                    watching: [.directory(folder.path), root],
+                    executable: TestEnvironment.invokerBinary
+                )
             }
             #expect(error?.message.contains(folder.path) == true, "\(String(describing: error))")
         }
     }
-
-    private static let logger = Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
 
     #if os(Linux)
     /// How many inotify instances the process has open.

@@ -147,7 +147,7 @@ struct NodesTests {
             let heartbeat = NodeHeartbeat(
                 table: table,
                 node: node,
-                pools: [],
+                catalog: FunctionCatalog(),
                 interval: .milliseconds(50),
                 logger: Logger(label: "test", factory: { _ in logs })
             )

@@ -24,9 +24,20 @@ struct AdminClient: InvocationSource {
 
     /// The body of `GET path?query`, or an error that says what the invoker answered.
     func get(_ path: String, query: [URLQueryItem] = []) async throws -> Data {
+        try await send("GET", path, query: query)
+    }
+
+    /// The body of `POST path` (with no body), or an error that says what the invoker answered.
+    func post(_ path: String) async throws -> Data {
+        try await send("POST", path)
+    }
+
+    /// The body of `method path?query`, or an error that says what the invoker answered.
+    private func send(_ method: String, _ path: String, query: [URLQueryItem] = []) async throws -> Data {
         var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.queryItems = query.isEmpty ? nil : query
         var request = URLRequest(url: components.url!)
+        request.httpMethod = method
         if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
         let (data, response): (Data, URLResponse)
         do {

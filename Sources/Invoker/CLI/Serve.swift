@@ -111,6 +111,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "The most HTTP connections open at once (default: half the open-files limit).")
     var maxConnections: Int?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Rebuild and reload on every change to Sources/, Package.swift or the manifest.",
+            discussion: "The manifest must be in the package's folder, beside Package.swift. Functions whose binary,"
+                + " command, environment, limits or transport changed get new workers; invocations in flight finish"
+                + " on the old ones. A failed build or an invalid manifest keeps the previous version serving."
+        )
+    )
+    var watch = false
+
     @Option(help: "The invoker's own log level (trace, debug, info, notice, warning, error, critical).")
     var logLevel: Logger.Level = .info
 
@@ -160,6 +170,14 @@ struct Serve: AsyncParsableCommand {
             configuration.maxWorkers = maxWorkers
         }
         try applyEdgeOptions(to: &configuration.edge)
+        if watch {
+            let settings = try watchSettings()
+            // The binary is built now, with its output shown; each change rebuilds it.
+            try await settings.build.run()
+            configuration.functionsBinary = settings.build.binary
+            configuration.buildFunctions = false
+            configuration.watch = settings
+        }
         let manifestPath = manifest
         configuration.onServerRunning = { channel in
             let port = channel.localAddress?.port ?? 0
@@ -183,6 +201,31 @@ struct Serve: AsyncParsableCommand {
 }
 
 extension Serve {
+    /// What `--watch` watches and builds: the package beside the manifest, built into the invoker's own build
+    /// folder when the invoker was built from that package, else into the package's `.build`.
+    func watchSettings() throws -> SourceWatch.Settings {
+        guard functionsBinary == nil else {
+            throw ValidationError("--watch builds the package's Functions binary itself; leave out --functions-binary")
+        }
+        let manifestURL = URL(fileURLWithPath: manifest).standardizedFileURL
+        let package = manifestURL.deletingLastPathComponent()
+        guard FileManager.default.fileExists(atPath: package.appendingPathComponent("Package.swift").path) else {
+            throw ValidationError(
+                "--watch needs the manifest beside the package's Package.swift; \(package.path) has none"
+            )
+        }
+        let invokerDirectory = URL(fileURLWithPath: WatchProcess.invokerExecutable).deletingLastPathComponent()
+        let ownPackage = FunctionsBinary.packageRoot(above: invokerDirectory)?.standardizedFileURL
+        let configuration = invokerDirectory.lastPathComponent == "release" ? "release" : "debug"
+        let binaryDirectory =
+            ownPackage?.path == package.path
+            ? invokerDirectory : package.appendingPathComponent(".build").appendingPathComponent(configuration)
+        return SourceWatch.Settings(
+            build: FunctionsBuild(package: package, binaryDirectory: binaryDirectory),
+            manifestPath: manifestURL.path
+        )
+    }
+
     /// Sets the HTTP edge's timeouts and limits from their flags.
     func applyEdgeOptions(to policy: inout HTTPEdgePolicy) throws {
         for (flag, value, keyPath) in [

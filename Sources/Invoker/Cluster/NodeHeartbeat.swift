@@ -15,8 +15,8 @@ struct NodeHeartbeat: Service {
     let table: NodeTable
     /// This node.
     let node: NodeIdentity
-    /// The pools whose workers are counted.
-    let pools: [WorkerPool]
+    /// The functions whose workers are counted.
+    let catalog: FunctionCatalog
     /// The time between two heartbeats.
     let interval: Duration
     /// The heartbeat's logger.
@@ -42,7 +42,7 @@ struct NodeHeartbeat: Service {
                 name: node.name,
                 address: node.address,
                 startedAt: node.startedAt,
-                workers: NodeStatus.workers(of: pools),
+                workers: NodeStatus.workers(of: catalog.pools),
                 stopped: stopped
             )
             if failing { logger.info("Heartbeats reach the shared database again") }

@@ -12,8 +12,8 @@ import Runtime
 /// result.finish(httpStatus: response.status.code)
 /// ```
 struct Dispatcher: Sendable {
-    /// The pools, by function name.
-    let pools: [String: WorkerPool]
+    /// The functions served now, each on the pool of its current generation.
+    let catalog: FunctionCatalog
     /// Where records go.
     let log: InvocationLog
     /// Where every invocation is counted.
@@ -27,12 +27,9 @@ struct Dispatcher: Sendable {
     /// Makes the invocation ids: time-ordered, so the log's newest-first order is its key order.
     let ids = UUIDv7Generator()
 
-    /// The pool of the function named `name`, or a not-found error naming it.
+    /// The pool of the function named `name` now, or a not-found error naming it.
     func pool(named name: String) throws(InvokerError) -> WorkerPool {
-        guard let pool = pools[name] else {
-            throw InvokerError(.functionNotFound, "no function named \"\(name)\"")
-        }
-        return pool
+        try catalog.pool(named: name)
     }
 
     /// Runs `request` on its function's pool. An invocation whose caller answers HTTP is recorded when the caller

@@ -32,6 +32,8 @@ struct Execution: Sendable {
     var maxMemoryKB: Int?
     /// The worker's output during the invocation.
     var log: String?
+    /// The generation of the function that ran it (or turned it away): see ``Generation``.
+    var generation: String?
 }
 
 extension Execution.Outcome {

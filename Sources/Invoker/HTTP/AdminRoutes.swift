@@ -13,8 +13,8 @@ struct AdminRoutes: Sendable {
     let store: any InvocationStore
     /// The log the records are written to (for readiness and its backlog).
     let log: InvocationLog
-    /// The pools, for the worker gauges.
-    let pools: [WorkerPool]
+    /// The functions, whose pools give the worker gauges.
+    let catalog: FunctionCatalog
     /// The metrics to export.
     let metrics: InvokerMetrics
 
@@ -31,7 +31,7 @@ struct AdminRoutes: Sendable {
             }
         }
         admin.get("/metrics") { _, _ in
-            metrics.update(pools: pools, log: log)
+            metrics.update(pools: catalog.pools, log: log)
             var text: [UInt8] = []
             metrics.registry.emit(into: &text)
             return Response(

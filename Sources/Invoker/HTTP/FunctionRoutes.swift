@@ -19,16 +19,19 @@ struct FunctionRoutes: Sendable {
         var authorizer: RouteAuthorizer
     }
 
-    /// Runs and records the invocations.
+    /// Runs and records the invocations, on the functions its catalog serves now.
     let dispatcher: Dispatcher
-    /// The manifest's routes.
-    let table: RouteTable<Route>
-    /// Each route's authentication, and the admin key on the generic paths of functions whose routes authenticate.
-    let authorizers: RouteAuthorizers
 
-    init(manifest: Manifest, dispatcher: Dispatcher, authorizers: RouteAuthorizers = .open) {
+    /// The routes of the functions `dispatcher`'s catalog serves.
+    init(dispatcher: Dispatcher) {
         self.dispatcher = dispatcher
-        self.authorizers = authorizers
+    }
+
+    /// Each route's authentication, and the admin key on the generic paths of functions whose routes authenticate.
+    private var authorizers: RouteAuthorizers { dispatcher.catalog.deployment.authorizers }
+
+    /// The table of `manifest`'s routes, each guarded by its authorizer in `authorizers`.
+    static func table(of manifest: Manifest, authorizers: RouteAuthorizers) -> RouteTable<Route> {
         var table = RouteTable<Route>()
         for function in manifest.functions {
             for (index, route) in function.routes.enumerated() {
@@ -52,12 +55,12 @@ struct FunctionRoutes: Sendable {
                 }
             }
         }
-        self.table = table
+        return table
     }
 
     /// Answers a request for a manifest route (or its `405`); nil when no manifest route matches its path.
     func respond(to request: Request, context: InvokerRequestContext) async throws -> Response? {
-        switch table.match(request.uri.path, method: request.method) {
+        switch dispatcher.catalog.deployment.routes.match(request.uri.path, method: request.method) {
         case .notFound:
             return nil
         case .wrongMethod(let allow):

@@ -27,7 +27,7 @@ struct InvokeAPIRoutes: Sendable {
     var adminKey: BearerKey? = nil
     /// Without signatures, guards the functions whose routes authenticate with the admin key: the open Invoke API
     /// would otherwise bypass their routes' authentication.
-    var authorizers = RouteAuthorizers.open
+    private var authorizers: RouteAuthorizers { dispatcher.catalog.deployment.authorizers }
 
     /// Adds the route to `router`, behind the signature check when there is one.
     func register(on router: Router<InvokerRequestContext>) {

@@ -13,8 +13,8 @@ struct NodeRoutes: Sendable {
 
     /// This node.
     let node: NodeIdentity
-    /// Its pools, counted when it lists itself from memory.
-    let pools: [WorkerPool]
+    /// Its functions, whose workers are counted when it lists itself from memory.
+    let catalog: FunctionCatalog
     /// The shared database's nodes; nil for a single node.
     let table: NodeTable?
     /// How long a node may be silent before it is gone.
@@ -40,7 +40,7 @@ struct NodeRoutes: Sendable {
                     )
                 }
             } else {
-                nodes = [NodeStatus.local(node, pools: pools)]
+                nodes = [NodeStatus.local(node, pools: catalog.pools)]
             }
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]

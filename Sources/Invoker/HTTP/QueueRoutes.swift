@@ -12,18 +12,16 @@ struct QueueRoutes: Sendable {
     /// The largest message accepted, body and attributes (SQS's limit).
     static let maxMessageBytes = 256 * 1024
 
-    /// The queues producers may post to: those a function consumes.
-    let queues: [QueueDefinition]
     /// Where messages go.
     let store: any QueueStore
-    /// Knows the functions.
+    /// Knows the functions, the queues they consume and their routes' authorizers.
     let dispatcher: Dispatcher
     /// Queues asynchronous invocations.
     let asyncInvocations: AsyncInvocations
     /// Where storage failures are reported (the caller only learns that the message was not stored).
     let logger: Logger
     /// Guards `/async-function/{name}` of functions whose routes authenticate (with the admin key).
-    var authorizers = RouteAuthorizers.open
+    private var authorizers: RouteAuthorizers { dispatcher.catalog.deployment.authorizers }
 
     /// Adds the producers' routes to `router` and the queue administration to `admin`, the group that requires the
     /// admin key.
@@ -90,6 +88,7 @@ struct QueueRoutes: Sendable {
 
     /// Throws a ``QueueError`` listing the queues when no function consumes `name`.
     private func checkConsumed(_ name: String) throws {
+        let queues = dispatcher.catalog.deployment.producerQueues
         guard !queues.contains(where: { $0.name == name }) else { return }
         let known = queues.map(\.name).sorted()
         throw QueueError(

@@ -18,6 +18,9 @@ struct SystemRoutes: Sendable {
 
         /// The function's name.
         var name: String
+        /// The generation its workers run (see ``Generation``): it changes when a reload gives the function a new
+        /// binary, command, environment, limits or transport.
+        var generation: String
         /// Its handler (`_HANDLER`).
         var handler: String
         /// Its command, when it is not run by the `Functions` binary.
@@ -44,15 +47,15 @@ struct SystemRoutes: Sendable {
         var spawned: Int
     }
 
-    /// The pools whose state is reported.
-    let pools: [WorkerPool]
+    /// The functions whose pools are reported.
+    let catalog: FunctionCatalog
 
     /// Adds the routes to `admin`, the group that requires the admin key.
     func register(on admin: some RouterMethods<InvokerRequestContext>) {
         admin.get("/system/functions") { _, _ in
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-            let body = try encoder.encode(pools.map(Self.status))
+            let body = try encoder.encode(catalog.pools.map(Self.status))
             return Response.json(status: .ok, String(decoding: body, as: UTF8.self))
         }
     }
@@ -63,6 +66,7 @@ struct SystemRoutes: Sendable {
         let status = pool.status
         return FunctionStatus(
             name: function.name,
+            generation: pool.generation,
             handler: function.handler,
             command: function.command,
             routes: function.routes.flatMap { route in

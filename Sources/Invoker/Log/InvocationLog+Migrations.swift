@@ -61,6 +61,11 @@ extension InvocationLog {
                 table.add(column: Columns.node.name, .text)
             }
         }
+        migrator.registerMigration("v6: generation") { db in
+            try db.alter(table: table) { table in
+                table.add(column: Columns.generation.name, .text)
+            }
+        }
         return migrator
     }
 }

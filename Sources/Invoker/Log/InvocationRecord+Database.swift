@@ -33,6 +33,7 @@ extension InvocationRecord: FetchableRecord, TableRecord {
         log = try row.decode(forColumn: Columns.log)
         caller = try row.decode(forColumn: Columns.caller)
         node = try row.decode(forColumn: Columns.node)
+        generation = try row.decode(forColumn: Columns.generation)
     }
 }
 

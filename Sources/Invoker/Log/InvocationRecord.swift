@@ -60,6 +60,9 @@ struct InvocationRecord: Codable, Sendable, Equatable {
     /// The name of the invoker node that ran the invocation (``NodeIdentity``); nil in records made before nodes
     /// were named.
     var node: String? = nil
+    /// The generation of the function that ran it (see ``Generation``): which build and launch settings answered,
+    /// across reloads; nil in records made before generations, and for invocations refused before any pool.
+    var generation: String? = nil
 
     /// The record's snake_case names: the columns of its table.
     typealias CodingKeys = Columns

@@ -151,6 +151,7 @@ struct PostgresInvocationSink: InvocationSink {
             case .log: add(text(batch.map(\.log)), as: "TEXT")
             case .caller: add(text(batch.map(\.caller)), as: "TEXT")
             case .node: add(text(batch.map(\.node)), as: "TEXT")
+            case .generation: add(text(batch.map(\.generation)), as: "TEXT")
             }
         }
         let columns = InvocationRecord.postgresColumnList

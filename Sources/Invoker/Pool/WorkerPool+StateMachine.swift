@@ -28,6 +28,9 @@ extension WorkerPool {
             case queueFull
             /// The pool is shutting down.
             case shuttingDown
+            /// The pool was replaced by a reload (a new generation, or the function removed): the request belongs
+            /// to whatever serves the function now.
+            case retired
             /// The request waited past its deadline and no worker became free.
             case waitExpired
             /// The function's workers keep failing and no worker is alive: the last error, and when the next
@@ -112,8 +115,8 @@ extension WorkerPool {
         /// A cold start's expected length before any worker of the function has started.
         static var assumedColdStart: Duration { .milliseconds(10) }
 
-        /// The limits the machine keeps.
-        let limits: Limits
+        /// The limits the machine keeps; a reload may change them in place (``limitsChanged(_:now:)``).
+        private(set) var limits: Limits
         /// Every live worker, by id.
         private(set) var slots: [Int: Slot] = [:]
         /// Idle workers with the instant they became idle: those that never served an invocation first, then the
@@ -121,8 +124,12 @@ extension WorkerPool {
         private(set) var idle: [(id: Int, since: ContinuousClock.Instant)] = []
         /// Requests waiting for a worker, oldest first.
         private(set) var waiters = CircularBuffer<Waiting>()
-        /// Whether the pool is shutting down.
+        /// Whether the pool is shutting down (or retired).
         private(set) var isShuttingDown = false
+        /// Whether the pool was retired by a reload: it takes no request, and its workers stop once they are idle.
+        private(set) var isRetired = false
+        /// Whether the ticker has nothing left to do: the pool shut down, or was retired and its last worker is gone.
+        var isFinished: Bool { isShuttingDown && (!isRetired || slots.isEmpty) }
         /// Whether the ticker is parked: nothing needs time to pass.
         private(set) var isTickerParked = false
         /// The circuit breaker for failing workers.
@@ -177,7 +184,7 @@ extension WorkerPool {
         )
             -> [Action]
         {
-            guard !isShuttingDown else { return reject(waiter, .shuttingDown) }
+            guard !isShuttingDown else { return reject(waiter, isRetired ? .retired : .shuttingDown) }
             arrivalsSinceTick += 1
             var actions = wakeTicker()
             if let worker = idle.popLast() {
@@ -309,7 +316,8 @@ extension WorkerPool {
             while let first = waiters.first, first.deadline <= now {
                 actions += reject(waiters.removeFirst().waiter, .waitExpired)
             }
-            guard !isShuttingDown else { return actions }
+            // A retired pool still watches its busy workers' streams and memory until they have answered.
+            guard !isShuttingDown || isRetired else { return actions }
             for (id, slot) in slots where slot.state == .busy {
                 guard let handle = slot.handle else { continue }
                 if let deadline = slot.streamDeadline, deadline <= now {
@@ -319,6 +327,7 @@ extension WorkerPool {
                     actions.append(.sampleMemory(id, handle))
                 }
             }
+            guard !isRetired else { return actions }
             autoscaler.record(now: now, demand: count(.busy) + waiters.count, arrivals: arrivalsSinceTick)
             arrivalsSinceTick = 0
             let wanted = autoscaler.desiredWorkers(now: now, current: liveWorkers, averageRun: averageRun)
@@ -346,8 +355,44 @@ extension WorkerPool {
             return actions
         }
 
-        /// The pool is shutting down: turns the waiting requests away and stops every worker.
+        /// The limits changed at `now` (a reload changed the function's scaling): the next ticks size the pool to
+        /// them, and workers beyond a lower maximum stop as they become idle.
+        mutating func limitsChanged(_ limits: Limits, now: ContinuousClock.Instant) -> [Action] {
+            self.limits = limits
+            guard !isShuttingDown else { return [] }
+            var actions = wakeTicker()
+            while liveWorkers > limits.max, let (id, _) = idle.popLast() {
+                slots[id]!.state = .stopping
+                if let handle = slots[id]!.handle { actions.append(.stop(handle)) }
+            }
+            return actions + ensureMinimum(now: now)
+        }
+
+        /// A reload replaced the pool: the waiting requests are turned away as ``Rejection/retired`` (to be run by
+        /// what serves the function now), idle and starting workers stop, and busy ones stop once they have
+        /// answered (bounded by their timeouts). No worker is started again.
+        mutating func retire() -> [Action] {
+            guard !isShuttingDown else { return [] }
+            isRetired = true
+            isShuttingDown = true
+            var actions = wakeTicker()
+            let waiting = waiters
+            waiters.removeAll()
+            for waiting in waiting {
+                actions += reject(waiting.waiter, .retired)
+            }
+            idle.removeAll()
+            for id in slots.keys.sorted() where slots[id]!.state != .busy {
+                slots[id]!.state = .stopping
+                if let handle = slots[id]!.handle { actions.append(.stop(handle)) }
+            }
+            return actions
+        }
+
+        /// The pool is shutting down: turns the waiting requests away and stops every worker (a retired pool's busy
+        /// workers stop as they answer, as ``retire()`` decided).
         mutating func shutDown() -> [Action] {
+            guard !isRetired else { return [] }
             isShuttingDown = true
             var actions = wakeTicker()
             let waiting = waiters
@@ -381,7 +426,10 @@ extension WorkerPool {
         }
 
         private mutating func reject(_ waiter: Waiter, _ rejection: Rejection) -> [Action] {
-            if case .startFailed = rejection {} else { counters.throttles += 1 }
+            switch rejection {
+            case .startFailed, .retired: break
+            default: counters.throttles += 1
+            }
             return [.reject(waiter, rejection)]
         }
 

@@ -45,9 +45,24 @@ final class WorkerPool: Sendable {
         var counters: Machine.Counters
     }
 
-    /// The function the pool runs.
-    let function: FunctionDefinition
+    /// What became of a pool a reload replaced, for the requests that reach it after the swap.
+    private enum Successor {
+        /// The pool serves its function.
+        case none
+        /// A new generation of the function serves it now.
+        case replaced(by: WorkerPool)
+        /// The function was removed from the manifest.
+        case removed
+    }
 
+    /// The function the pool runs, as the last reload defined it.
+    var function: FunctionDefinition { definition.withLock { $0 } }
+    /// The generation the pool's workers run: a short id of the worker binary's build and the function's launch
+    /// settings (see ``Generation``), stamped on every invocation it runs.
+    let generation: String
+
+    private let definition: Mutex<FunctionDefinition>
+    private let successor = Mutex(Successor.none)
     private let launch: WorkerLaunch
     private let budget: WorkerBudget
     private let isolateWorkers: Bool
@@ -62,6 +77,7 @@ final class WorkerPool: Sendable {
     /// user ids of their own when `isolateWorkers` is true; `clock` times its ticks, waits and deadlines.
     init(
         function: FunctionDefinition,
+        generation: String = "",
         launch: WorkerLaunch,
         budget: WorkerBudget,
         isolateWorkers: Bool,
@@ -69,7 +85,8 @@ final class WorkerPool: Sendable {
         clock: PoolClock = PoolClock(ContinuousClock()),
         logger: Logger
     ) {
-        self.function = function
+        self.definition = Mutex(function)
+        self.generation = generation
         self.launch = launch
         self.budget = budget
         self.isolateWorkers = isolateWorkers
@@ -78,17 +95,22 @@ final class WorkerPool: Sendable {
         var logger = logger
         logger[metadataKey: LogKey.function] = "\(function.name)"
         self.logger = logger
-        let limits = Machine.Limits(
+        self.machine = Mutex(Machine(limits: Self.limits(of: function)))
+    }
+
+    /// The limits the machine keeps for `function`.
+    private static func limits(of function: FunctionDefinition) -> Machine.Limits {
+        Machine.Limits(
             min: function.scaling.min,
             max: function.scaling.max,
             maxWaiting: function.scaling.maxQueue,
             idleTimeout: function.scaling.idleTimeout,
             memoryLimitKB: function.memoryMB * 1024
         )
-        self.machine = Mutex(Machine(limits: limits))
     }
 
-    /// Runs the pool's workers until graceful shutdown, then stops them all.
+    /// Runs the pool's workers until graceful shutdown, then stops them all; a retired pool returns once its last
+    /// worker has exited.
     func run() async {
         let now = clock.now()
         act { $0.ensureMinimum(now: now) }
@@ -112,8 +134,23 @@ final class WorkerPool: Sendable {
         let worker: Worker
         let initDuration: Duration?
         switch assignment {
+        case .rejected(.retired):
+            switch successor.withLock({ $0 }) {
+            case .replaced(let pool): return await pool.invoke(invocation, timeout: timeout)
+            case .removed, .none:
+                let error = InvokerError(.functionNotFound, "function \"\(function.name)\" was removed by a reload")
+                return Execution(
+                    outcome: .failed(.rejected(error)),
+                    waited: clock.now() - arrived,
+                    generation: generation
+                )
+            }
         case .rejected(let rejection):
-            return Execution(outcome: .failed(failure(rejectedFor: rejection)), waited: clock.now() - arrived)
+            return Execution(
+                outcome: .failed(failure(rejectedFor: rejection)),
+                waited: clock.now() - arrived,
+                generation: generation
+            )
         case .worker(let assigned, let coldStart):
             (worker, initDuration) = (assigned, coldStart)
         }
@@ -129,7 +166,8 @@ final class WorkerPool: Sendable {
             ran: clock.now() - started,
             cold: initDuration != nil,
             initDuration: initDuration,
-            workerPID: worker.pid
+            workerPID: worker.pid,
+            generation: generation
         )
         switch answer {
         case .answered(.stream(let stream)):
@@ -161,6 +199,41 @@ final class WorkerPool: Sendable {
         execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
         execution.log = await worker.output.take()
         return execution
+    }
+
+    /// Starts a worker, unless one is idle, and returns once it is ready to take an invocation: a reload's check
+    /// that a new generation starts before it takes requests.
+    ///
+    /// - Throws: the ``InvokerError`` that a request would get, naming the worker's start failure.
+    func warmUp() async throws(InvokerError) {
+        let arrived = clock.now()
+        let assignment = await withCheckedContinuation { continuation in
+            act { $0.requestArrived(continuation, deadline: arrived + Self.minimumWait, now: arrived) }
+        }
+        switch assignment {
+        case .worker(let worker, _):
+            let now = clock.now()
+            act { $0.workerReady(worker.id, now: now) }
+        case .rejected(let rejection):
+            throw InvokerError(.workerFailed, failure(rejectedFor: rejection).message)
+        }
+    }
+
+    /// Takes a reload's new definition of the function, whose launch did not change: its scaling limits apply at
+    /// once.
+    func update(_ function: FunctionDefinition) {
+        definition.withLock { $0 = function }
+        let now = clock.now()
+        act { $0.limitsChanged(Self.limits(of: function), now: now) }
+    }
+
+    /// Retires the pool after a reload: requests that still reach it go to `successor` (or fail as removed, for a
+    /// function the manifest no longer has), invocations in flight finish on its workers, and the workers stop as
+    /// they become idle; ``run()`` returns once the last one has exited.
+    func retire(successor next: WorkerPool?) {
+        successor.withLock { $0 = next.map { .replaced(by: $0) } ?? .removed }
+        act { $0.retire() }
+        spawns.continuation.finish()
     }
 
     /// The live state of the pool, for status displays.
@@ -283,11 +356,11 @@ final class WorkerPool: Sendable {
         while !Task.isCancelled {
             try? await clock.sleep(Self.tickInterval)
             let now = clock.now()
-            let (actions, shuttingDown) = machine.withLock { ($0.tick(now: now), $0.isShuttingDown) }
+            let (actions, finished) = machine.withLock { ($0.tick(now: now), $0.isFinished) }
             for action in actions {
                 run(action)
             }
-            if shuttingDown { return }
+            if finished { return }
             if actions.contains(where: { if case .parkTicker = $0 { true } else { false } }) {
                 guard await wakes.next() != nil else { return }
             }
@@ -309,7 +382,7 @@ final class WorkerPool: Sendable {
             )
         case .waitExpired:
             return .rejected(InvokerError(.throttled, "no worker of function \"\(function.name)\" became free in time"))
-        case .shuttingDown:
+        case .shuttingDown, .retired:
             return .rejected(InvokerError(.shuttingDown, "the invoker is shutting down"))
         case .failing(let error, let retryIn):
             return .rejected(

@@ -127,6 +127,12 @@ enum PostgresSchema {
                 """
             ]
         ),
+        // The generation of the function that ran each invocation (see ``Generation``).
+        Migration(
+            version: 4,
+            name: "log: generation",
+            statements: ["ALTER TABLE log_invocations ADD COLUMN generation TEXT"]
+        ),
     ]
 
     /// The newest schema version this invoker knows.

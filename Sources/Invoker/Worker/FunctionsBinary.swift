@@ -33,7 +33,7 @@ struct FunctionsBinary: Sendable {
         let directory = executable.deletingLastPathComponent()
         let binary = directory.appendingPathComponent("Functions").path
         if build, let package = packageRoot(above: directory), isStale(binary, package: package) {
-            try await rebuild(in: package, buildDirectory: directory, logger: logger)
+            try await FunctionsBuild(package: package, binaryDirectory: directory).run()
             // The build system relinks only when something changed; mark the binary current either way, so an
             // untouched rebuild is not repeated at every start.
             try? FileManager.default.setAttributes([.modificationDate: Date()], ofItemAtPath: binary)
@@ -68,7 +68,7 @@ struct FunctionsBinary: Sendable {
 
     /// The checkout the binary is built from: the nearest folder above `directory` with `Package.swift` and
     /// `Sources/Functions`.
-    private static func packageRoot(above directory: URL) -> URL? {
+    static func packageRoot(above directory: URL) -> URL? {
         var folder = directory
         while folder.path != "/" {
             folder = folder.deletingLastPathComponent()
@@ -99,31 +99,5 @@ struct FunctionsBinary: Sendable {
 
     private static func modificationDate(_ path: String) -> Date? {
         (try? FileManager.default.attributesOfItem(atPath: path))?[.modificationDate] as? Date
-    }
-
-    /// Runs `swift build --product Functions` for the configuration and build folder the invoker was built in.
-    private static func rebuild(in package: URL, buildDirectory: URL, logger: Logger) async throws {
-        let components = buildDirectory.pathComponents
-        let configuration = components.last == "release" ? "release" : "debug"
-        var arguments = ["build", "--product", "Functions", "--configuration", configuration]
-        if let scratch = components.lastIndex(where: { $0.hasPrefix(".build") }) {
-            arguments += ["--scratch-path", NSString.path(withComponents: Array(components[...scratch]))]
-        }
-        FileHandle.standardError.write(
-            Data("invoker: building the Functions worker binary (swift \(arguments.joined(separator: " ")))\n".utf8)
-        )
-        let result = try await Subprocess.run(
-            .name("swift"),
-            arguments: Arguments(arguments),
-            workingDirectory: FilePath(package.path),
-            output: .fileDescriptor(.standardError, closeAfterSpawningProcess: false),
-            error: .fileDescriptor(.standardError, closeAfterSpawningProcess: false)
-        )
-        guard result.terminationStatus.isSuccess else {
-            throw InvokerError(
-                .configuration,
-                "building the Functions worker binary failed (\(result.terminationStatus))"
-            )
-        }
     }
 }

@@ -1,5 +1,6 @@
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// Delivers one queue's messages to the function that consumes it: leases batches, invokes the function through the
 /// ``Dispatcher`` with each, and acknowledges, fails or releases the messages by the outcome.
@@ -25,8 +26,8 @@ final class QueueConsumer: Sendable {
 
     /// The queue and the function that consumes it.
     let definition: QueueDefinition
-    /// How batches are made and retried.
-    let settings: Settings
+    /// How batches are made and retried, as the last reload set them.
+    var settings: Settings { control.withLock { $0.settings } }
     /// Where the messages are.
     let store: any QueueStore
     /// Runs and records the invocations.
@@ -35,6 +36,8 @@ final class QueueConsumer: Sendable {
     let callbacks: CallbackSender?
     /// The consumer's logger.
     let logger: Logger
+    /// The settings, and whether a reload stopped the consumer.
+    private let control: Mutex<(settings: Settings, stopped: Bool)>
 
     /// Creates the consumer of `definition`'s queue.
     init(
@@ -46,7 +49,7 @@ final class QueueConsumer: Sendable {
         logger: Logger
     ) {
         self.definition = definition
-        self.settings = settings
+        self.control = Mutex((settings, false))
         self.store = store
         self.dispatcher = dispatcher
         self.callbacks = callbacks
@@ -56,12 +59,30 @@ final class QueueConsumer: Sendable {
         self.logger = logger
     }
 
-    /// Leases and runs batches until graceful shutdown or cancellation, then waits for the batches in flight.
+    /// Takes a reload's settings: the next batches are made and retried by them.
+    func update(_ settings: Settings) {
+        control.withLock { $0.settings = settings }
+    }
+
+    /// Stops the consumer for a reload that removed its queue or its function: it leases no more and ``run()``
+    /// returns once its batches in flight are settled. The queue keeps its messages.
+    func stop() {
+        control.withLock { $0.stopped = true }
+        store.arrivals.ring(definition.name)
+    }
+
+    /// Whether the consumer should lease no more: graceful shutdown, cancellation, or ``stop()``.
+    private var isStopping: Bool {
+        Task.isShuttingDownGracefully || Task.isCancelled || control.withLock { $0.stopped }
+    }
+
+    /// Leases and runs batches until graceful shutdown, cancellation or ``stop()``, then waits for the batches in
+    /// flight.
     func run() async {
         await withTaskGroup(of: Void.self) { group in
             var unfinished = 0
             var storeFailures = 0
-            while !Task.isShuttingDownGracefully && !Task.isCancelled {
+            while !isStopping {
                 // A finished batch is only counted out by `next()`: at most `concurrency` are ever in flight.
                 if unfinished >= settings.concurrency {
                     await group.next()
@@ -90,6 +111,7 @@ final class QueueConsumer: Sendable {
     /// waits at the doorbell until a message may have arrived (an enqueue in this process, or the
     /// ``VisibilityWatcher`` seeing one due) and returns an empty batch: an idle queue costs no database work.
     private func nextBatch() async throws -> [QueueMessage] {
+        let settings = settings
         // The mark is taken before the lease, so a ring between the two is not missed.
         var mark = store.arrivals.mark(definition.name)
         var batch = try await store.lease(from: definition.name, limit: settings.batchSize, policy: settings.policy)
@@ -99,7 +121,7 @@ final class QueueConsumer: Sendable {
         }
         guard settings.batchWindow > .zero else { return batch }
         let deadline = ContinuousClock.now + settings.batchWindow
-        while batch.count < settings.batchSize && !Task.isShuttingDownGracefully && !Task.isCancelled {
+        while batch.count < settings.batchSize && !isStopping {
             let remaining = deadline - .now
             guard remaining > .zero else { break }
             await store.arrivals.wait(definition.name, after: mark, timeout: remaining)

@@ -1,20 +1,21 @@
 import Logging
 import ServiceLifecycle
+import Synchronization
 
-/// The queue part of the invoker, composed once: the store, the queues of the manifest (each `queue` trigger, and
-/// every function's asynchronous invocations), their consumers and the callback sender.
+/// The queue part of the invoker: the store, the queues the deployed functions consume (each `queue` trigger, and
+/// every function's asynchronous invocations), their consumers and the callback sender. Each deployment (the start,
+/// and every reload) hands it its manifest: consumers of new queues start, removed ones stop, and the others take
+/// their new settings in place.
 ///
 /// ```swift
-/// let store = try SQLiteQueueStore(path: path)
-/// let queues = try await QueueSystem(store: store, manifest: manifest, dispatcher: dispatcher, logger: logger)
-/// queues.routes.register(on: router)
-/// let services: [any Service] = [log, WorkerPools(pools: pools)] + queues.services  // consumers stop before pools
+/// let queues = QueueSystem(store: store, dispatcher: dispatcher, logger: logger)
+/// try await queues.deploy(manifest)
+/// queues.routes().register(on: router, admin: admin)
+/// let services: [any Service] = [log, pools] + queues.services  // consumers stop before pools
 /// ```
-struct QueueSystem: Sendable {
+final class QueueSystem: Sendable {
     /// Where the messages are.
     let store: any QueueStore
-    /// Every queue the invoker serves.
-    let definitions: [QueueDefinition]
     /// The store's own services, the callback sender, then the consumers (``QueueConsumers``): list them after the
     /// pools.
     let services: [any Service]
@@ -22,74 +23,69 @@ struct QueueSystem: Sendable {
     let asyncInvocations: AsyncInvocations
     /// The queue part's logger.
     let logger: Logger
+    private let dispatcher: Dispatcher
+    private let callbacks: CallbackSender
+    private let consumers: QueueConsumers
+    /// The running consumers, by queue name.
+    private let running = Mutex<[String: QueueConsumer]>([:])
 
-    /// Registers the manifest's queues in `store` and makes their consumers; `storeServices` are what the store needs
-    /// running beside them (the PostgreSQL notification listener).
-    init(
-        store: any QueueStore,
-        storeServices: [any Service] = [],
-        manifest: Manifest,
-        dispatcher: Dispatcher,
-        logger: Logger
-    ) async throws {
+    /// The queue part over `store`, whose consumers invoke through `dispatcher`; `storeServices` are what the store
+    /// needs running beside them (the PostgreSQL notification listener).
+    init(store: any QueueStore, storeServices: [any Service] = [], dispatcher: Dispatcher, logger: Logger) {
         let callbacks = CallbackSender(logger: logger)
-        var definitions: [QueueDefinition] = []
-        var consumers: [QueueConsumer] = []
-        for function in manifest.functions {
-            var queues: [(QueueDefinition, QueueConsumer.Settings)] = []
-            if let trigger = function.queue {
-                queues.append(
-                    (
-                        QueueDefinition(name: trigger.name, function: function.name, kind: .queue),
-                        QueueConsumer.Settings(trigger: trigger, function: function)
-                    )
-                )
-            }
-            queues.append(
-                (
-                    QueueDefinition(
-                        name: QueueDefinition.asyncQueueName(of: function.name),
-                        function: function.name,
-                        kind: .async
-                    ),
-                    QueueConsumer.Settings(asyncOf: function)
-                )
-            )
-            for (definition, settings) in queues {
-                definitions.append(definition)
-                consumers.append(
-                    QueueConsumer(
-                        definition: definition,
-                        settings: settings,
+        let consumers = QueueConsumers(watcher: VisibilityWatcher(store: store, logger: logger))
+        self.store = store
+        self.dispatcher = dispatcher
+        self.callbacks = callbacks
+        self.consumers = consumers
+        self.services = storeServices + [callbacks, consumers]
+        self.asyncInvocations = AsyncInvocations(store: store, logger: logger)
+        self.logger = logger
+    }
+
+    /// Registers the queues `manifest`'s functions consume in the store (replacing the previous list; every queue
+    /// keeps its messages), then calls `install` (which makes the manifest's functions the ones served), then runs a
+    /// consumer for each queue. When the store cannot register them, it throws before `install`.
+    func deploy(_ manifest: Manifest, install: @Sendable () -> Void = {}) async throws {
+        let consumed = QueueDefinition.consumed(in: manifest)
+        try await store.register(consumed.map(\.definition))
+        install()
+        let started = running.withLock { running in
+            var started: [QueueConsumer] = []
+            var kept: [String: QueueConsumer] = [:]
+            for queue in consumed {
+                if let consumer = running.removeValue(forKey: queue.definition.name),
+                    consumer.definition == queue.definition
+                {
+                    consumer.update(queue.settings)
+                    kept[queue.definition.name] = consumer
+                } else {
+                    let consumer = QueueConsumer(
+                        definition: queue.definition,
+                        settings: queue.settings,
                         store: store,
                         dispatcher: dispatcher,
                         callbacks: callbacks,
                         logger: logger
                     )
-                )
+                    kept[queue.definition.name] = consumer
+                    started.append(consumer)
+                }
             }
+            for consumer in running.values { consumer.stop() }
+            running = kept
+            return started
         }
-        try await store.register(definitions)
-        self.store = store
-        self.definitions = definitions
-        self.services =
-            storeServices + [
-                callbacks,
-                QueueConsumers(watcher: VisibilityWatcher(store: store, logger: logger), consumers: consumers),
-            ]
-        self.asyncInvocations = AsyncInvocations(store: store, logger: logger)
-        self.logger = logger
+        for consumer in started { consumers.start(consumer) }
     }
 
     /// The routes of the producers and of `GET /system/queues`.
-    func routes(dispatcher: Dispatcher, authorizers: RouteAuthorizers = .open) -> QueueRoutes {
+    func routes() -> QueueRoutes {
         QueueRoutes(
-            queues: definitions.filter { $0.kind == .queue },
             store: store,
             dispatcher: dispatcher,
             asyncInvocations: asyncInvocations,
-            logger: logger,
-            authorizers: authorizers
+            logger: logger
         )
     }
 }

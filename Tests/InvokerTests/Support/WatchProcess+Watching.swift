@@ -1,17 +1,12 @@
-import Logging
-
 @testable import Invoker
 
-extension FileWatcher {
+extension WatchProcess {
     /// Watches `roots` while `body` runs, gathering the reported changes, and then stops (the stream must end).
     static func watching(
         _ roots: [WatchRoot],
-        _ body: (FileWatcher, ReportedChanges) async throws -> Void
+        _ body: (WatchProcess, ReportedChanges) async throws -> Void
     ) async throws {
-        let watcher = try await FileWatcher(
-            watching: roots,
-            logger: Logger(label: "test") { _ in SwiftLogNoOpLogHandler() }
-        )
+        let watcher = try await WatchProcess.start(watching: roots, executable: TestEnvironment.invokerBinary)
         let reported = ReportedChanges()
         try await withThrowingDiscardingTaskGroup { group in
             group.addTask {

@@ -1,0 +1,2 @@
+/// What every invocation answers.
+let greeting = "version 1"
