@@ -36,7 +36,7 @@ extension Manifest {
                 throw ManifestError(
                     file: file,
                     function: name,
-                    message: "is not a valid function name: use 1 to 64 letters, digits, '-' or '_'"
+                    message: "is not a valid function name: \(functionNameRule)"
                 )
             }
             let object = try ManifestObject(value, file: file, function: name, path: "")
@@ -47,7 +47,11 @@ extension Manifest {
         return Manifest(file: file, directory: directory, functions: functions)
     }
 
-    private static func isValidFunctionName(_ name: String) -> Bool {
+    /// The rule function names follow, as error messages state it.
+    static let functionNameRule = "use 1 to 64 letters, digits, '-' or '_'"
+
+    /// Whether `name` follows ``functionNameRule`` (`invoker new` checks names with it too).
+    static func isValidFunctionName(_ name: String) -> Bool {
         (1...64).contains(name.count)
             && name.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }
     }
