@@ -38,10 +38,12 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         )
     }
     let metrics = InvokerMetrics()
+    let activity = LiveActivity()
     let dispatcher = Dispatcher(
         pools: Dictionary(uniqueKeysWithValues: pools.map { ($0.function.name, $0) }),
         log: log,
         metrics: metrics,
+        activity: activity,
         logger: logger,
         node: node,
         recordsInvocations: configuration.recordsInvocations
@@ -74,6 +76,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     var reloads: [HangupReloader.Action] = []
     if let apiKeys { reloads.append { _ = apiKeys.reload() } }
     let reloader = await HangupReloader(actions: reloads)
+    let sampler = LiveActivitySampler(activity: activity, pools: { pools })
     let router = Router(context: InvokerRequestContext.self)
     let admin = router.group().add(middleware: APIKeyMiddleware(key: BearerKey(key: adminKey)))
     HealthRoutes(log: log, queues: storage.queueStore).register(on: router)
@@ -98,6 +101,20 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     )
     .register(on: admin)
     queues.routes(dispatcher: dispatcher, authorizers: authorizers).register(on: router, admin: admin)
+    let goneAfter = configuration.nodeGoneAfter
+    let nodes: (@Sendable () async throws -> [NodeStatus])? = nodeTable.map { table in
+        { @Sendable in try await table.list(goneAfter: goneAfter, selfName: node.name) }
+    }
+    Dashboard(
+        access: DashboardAccess(sessions: DashboardSessions(), adminKey: BearerKey(key: adminKey)),
+        activity: activity,
+        pages: try await DashboardPages(),
+        pools: { pools },
+        invocations: storage.invocationStore,
+        queues: storage.queueStore,
+        nodes: nodes
+    )
+    .register(on: router, admin: admin)
     return Application(
         router: InvokerRouter(functionRoutes: functionRoutes, router: router),
         server: configuration.edge.server,
@@ -112,7 +129,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         ),
         // Services shut down in reverse order, after the HTTP server: the heartbeat, consumers, then pools, then the
         // log, then the database's connections.
-        services: storage.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader]
+        services: storage.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader, sampler]
             + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? [])
             as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in

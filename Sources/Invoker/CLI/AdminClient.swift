@@ -24,9 +24,20 @@ struct AdminClient: InvocationSource {
 
     /// The body of `GET path?query`, or an error that says what the invoker answered.
     func get(_ path: String, query: [URLQueryItem] = []) async throws -> Data {
+        try await send("GET", path, query: query)
+    }
+
+    /// The body of `POST path` (without a body), or an error that says what the invoker answered.
+    func post(_ path: String) async throws -> Data {
+        try await send("POST", path, query: [])
+    }
+
+    /// The body of `method path?query`, or an error that says what the invoker answered.
+    private func send(_ method: String, _ path: String, query: [URLQueryItem]) async throws -> Data {
         var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.queryItems = query.isEmpty ? nil : query
         var request = URLRequest(url: components.url!)
+        request.httpMethod = method
         if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
         let (data, response): (Data, URLResponse)
         do {
@@ -35,7 +46,7 @@ struct AdminClient: InvocationSource {
             throw ValidationError("cannot reach an invoker at \(base.absoluteString): \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200 else {
+        guard (200..<300).contains(status) else {
             let message = (try? JSONDecoder().decode(ErrorDocument.self, from: data))?.errorMessage
             let hint =
                 status == 401
