@@ -129,8 +129,8 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         ),
         // Services shut down in reverse order, after the HTTP server: the heartbeat, consumers, then pools, then the
         // log, then the database's connections.
-        services: storage.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader, sampler]
-            + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? [])
+        services: storage.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader]
+            + [sampler] + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? [])
             as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in
             node.listening(on: channel.localAddress?.port ?? configuration.port)

@@ -99,7 +99,9 @@ struct DashboardTests {
             )
             #expect(logout.status == .seeOther)
             #expect(logout.headers[.setCookie]?.contains("Max-Age=0") == true)
-            #expect(try await client.execute(uri: "/dashboard", method: .get, headers: browser.headers).status == .seeOther)
+            #expect(
+                try await client.execute(uri: "/dashboard", method: .get, headers: browser.headers).status == .seeOther
+            )
             let form = try await client.execute(uri: "/dashboard/login", method: .get)
             #expect(form.status == .ok)
             #expect(String(buffer: form.body).contains(#"name="key""#))
@@ -183,38 +185,60 @@ struct DashboardTests {
             )
             #expect(invoked.status == .ok)
             let record = try #require(try await environment.waitForRecords(count: 1).first)
-            let overview = String(buffer: try await client.execute(uri: "/dashboard", method: .get, headers: browser.headers).body)
+            let overview = String(
+                buffer: try await client.execute(uri: "/dashboard", method: .get, headers: browser.headers).body
+            )
             for name in ["print", "event", "fail", "jobs", "POST /print", "queue jobs", record.id] {
                 #expect(overview.contains(name), "the overview shows \(name)")
             }
             // The charts go up to the last whole second: the invocation shows once its second is over.
             var html = ""
             let charted = try await eventually {
-                    let function = try await client.execute(
-                        uri: "/dashboard/functions/print",
-                        method: .get,
-                        headers: browser.headers
-                    )
-                    html = String(buffer: function.body)
-                    let series = try #require(Self.script("series", in: html))
-                    let points = try JSONDecoder().decode([SeriesPoint].self, from: Data(series.utf8))
-                    return points.count == SeriesRing.defaultCapacity
-                        && points.reduce(0) { $0 + $1.statuses.success } == 1
-                }
+                let function = try await client.execute(
+                    uri: "/dashboard/functions/print",
+                    method: .get,
+                    headers: browser.headers
+                )
+                html = String(buffer: function.body)
+                let series = try #require(Self.script("series", in: html))
+                let points = try JSONDecoder().decode([SeriesPoint].self, from: Data(series.utf8))
+                return points.count == SeriesRing.defaultCapacity
+                    && points.reduce(0) { $0 + $1.statuses.success } == 1
+            }
             #expect(charted, "the series counts the invocation, over 15 minutes at 1 s")
             #expect(html.contains(#"id="chart-requests""#))
-            let missing = try await client.execute(uri: "/dashboard/functions/nobody", method: .get, headers: browser.headers)
+            let missing = try await client.execute(
+                uri: "/dashboard/functions/nobody",
+                method: .get,
+                headers: browser.headers
+            )
             #expect(missing.status == .notFound)
-            let page = try await client.execute(uri: "/dashboard/invocations/\(record.id)", method: .get, headers: browser.headers)
+            let page = try await client.execute(
+                uri: "/dashboard/invocations/\(record.id)",
+                method: .get,
+                headers: browser.headers
+            )
             let detail = String(buffer: page.body)
             #expect(detail.contains("&lt;b&gt;hello from print&lt;/b&gt;"), "the output is there, escaped")
             #expect(!detail.contains("<b>hello from print</b>"))
             #expect(page.headers[.contentSecurityPolicy]?.contains("script-src 'self'") == true)
-            let list = try await client.execute(uri: "/dashboard/invocations?function=print&status=success", method: .get, headers: browser.headers)
+            let list = try await client.execute(
+                uri: "/dashboard/invocations?function=print&status=success",
+                method: .get,
+                headers: browser.headers
+            )
             #expect(String(buffer: list.body).contains(record.id))
-            let none = try await client.execute(uri: "/dashboard/invocations?status=error", method: .get, headers: browser.headers)
+            let none = try await client.execute(
+                uri: "/dashboard/invocations?status=error",
+                method: .get,
+                headers: browser.headers
+            )
             #expect(!String(buffer: none.body).contains(record.id))
-            let bad = try await client.execute(uri: "/dashboard/invocations?since=yesterday", method: .get, headers: browser.headers)
+            let bad = try await client.execute(
+                uri: "/dashboard/invocations?since=yesterday",
+                method: .get,
+                headers: browser.headers
+            )
             #expect(bad.status == .badRequest)
         }
     }
@@ -227,11 +251,17 @@ struct DashboardTests {
             #expect(try await client.enqueue("doomed", to: "jobs").status == .accepted)
             #expect(
                 try await eventually {
-                    let page = try await client.execute(uri: "/dashboard/queues", method: .get, headers: browser.headers)
+                    let page = try await client.execute(
+                        uri: "/dashboard/queues",
+                        method: .get,
+                        headers: browser.headers
+                    )
                     return String(buffer: page.body).contains("failed on purpose")
                 }
             )
-            let page = String(buffer: try await client.execute(uri: "/dashboard/queues", method: .get, headers: browser.headers).body)
+            let page = String(
+                buffer: try await client.execute(uri: "/dashboard/queues", method: .get, headers: browser.headers).body
+            )
             let id = try #require(Self.attribute("data-message", in: page))
             let form = browser.headers.merging([.contentType: "application/x-www-form-urlencoded"])
             for body in ["id=\(id)", "id=\(id)&csrf=", "id=\(id)&csrf=\(String(repeating: "0", count: 64))"] {
@@ -270,7 +300,11 @@ struct DashboardTests {
             // The redriven message fails again (the function always fails) and is dead-lettered once more.
             #expect(
                 try await eventually {
-                    let page = try await client.execute(uri: "/dashboard/queues", method: .get, headers: browser.headers)
+                    let page = try await client.execute(
+                        uri: "/dashboard/queues",
+                        method: .get,
+                        headers: browser.headers
+                    )
                     return String(buffer: page.body).contains("data-message=\"\(id)\"")
                 }
             )

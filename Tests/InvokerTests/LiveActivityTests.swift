@@ -118,8 +118,17 @@ struct LiveActivityTests {
         endedAt: Date = Date()
     ) -> InvocationRecord {
         InvocationRecord(
-            id: id, function: function, trigger: .http, startedAt: endedAt, endedAt: endedAt, durationMs: 1,
-            waitMs: 0, cold: false, status: .success, requestBytes: 0, responseBytes: 0
+            id: id,
+            function: function,
+            trigger: .http,
+            startedAt: endedAt,
+            endedAt: endedAt,
+            durationMs: 1,
+            waitMs: 0,
+            cold: false,
+            status: .success,
+            requestBytes: 0,
+            responseBytes: 0
         )
     }
 }

@@ -23,12 +23,15 @@ extension Dashboard {
         do {
             for queue in try await queues.statistics() {
                 var row = DashboardRows.queue(queue)
-                let letters = queue.deadLetters > 0 ? try await queues.deadLetters(in: queue.name, limit: Self.deadLetterLimit) : []
+                let letters =
+                    queue.deadLetters > 0
+                    ? try await queues.deadLetters(in: queue.name, limit: Self.deadLetterLimit) : []
                 row["letters"] = letters.map { letter in
                     [
                         "id": letter.id,
                         "body": letter.body.isBinary
-                            ? "(\(letter.body.bytes.count) bytes of binary)" : String(letter.body.eventText.prefix(200)),
+                            ? "(\(letter.body.bytes.count) bytes of binary)"
+                            : String(letter.body.eventText.prefix(200)),
                         "receives": letter.receiveCount,
                         "sent": DashboardFormat.time(Date(timeIntervalSince1970: Double(letter.sentAt) / 1000)),
                         "failed": DashboardFormat.time(Date(timeIntervalSince1970: Double(letter.failedAt) / 1000)),
@@ -47,7 +50,7 @@ extension Dashboard {
             "redrive": "Moved \(count) message\(count == 1 ? "" : "s") back to the queue.",
             "purge": "Deleted \(count) message\(count == 1 ? "" : "s").",
         ]
-        let context: [String: Any] = [
+        var context: [String: Any] = [
             "title": "Queues",
             "page": "queues",
             "navQueues": true,
@@ -55,8 +58,9 @@ extension Dashboard {
             "queues": rows,
             "hasQueues": !rows.isEmpty,
             "problems": problems,
-            "notice": done.flatMap { notices[$0] } ?? "",
         ]
+        // Left out when there is none: a section shows for any string, the empty one too.
+        if let notice = done.flatMap({ notices[$0] }) { context["notice"] = notice }
         return pages.page("queues", context, status: problems.isEmpty ? .ok : .serviceUnavailable)
     }
 

@@ -25,7 +25,10 @@ struct DashboardLogin: Sendable {
             let token = access.sessions.issueLoginToken()
             let seconds = Int(DashboardSessions.loginTokenLifetime.components.seconds)
             let body: [String: Any] = ["token": token, "path": "\(Self.formPath)?token=\(token)", "expiresIn": seconds]
-            let data = try JSONSerialization.data(withJSONObject: body, options: [.sortedKeys, .withoutEscapingSlashes])
+            let data = try JSONSerialization.data(
+                withJSONObject: body,
+                options: [.sortedKeys, .withoutEscapingSlashes]
+            )
             return Response.json(status: .created, String(decoding: data, as: UTF8.self))
         }
         router.get("/dashboard/login") { request, _ in

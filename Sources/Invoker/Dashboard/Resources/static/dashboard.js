@@ -183,14 +183,20 @@
         }
         continue;
       }
+      // Runs of seconds with a value are lines; a lone second is a dot (a zero-length segment with round caps).
       let d = "";
-      let pen = "M";
+      let run = 0;
       for (const point of points) {
         const value = s.value(point);
-        if (value === null || value === undefined) { pen = "M"; continue; }
-        d += `${pen}${x(point.t).toFixed(1)},${y(value).toFixed(1)}`;
-        pen = "L";
+        if (value === null || value === undefined) {
+          if (run === 1) d += "h0.01";
+          run = 0;
+          continue;
+        }
+        d += `${run ? "L" : "M"}${x(point.t).toFixed(1)},${y(value).toFixed(1)}`;
+        run += 1;
       }
+      if (run === 1) d += "h0.01";
       if (d) node("path", { class: s.className, d }, svg);
     }
   };
