@@ -8,7 +8,7 @@ import Hummingbird
 /// (`GET /system/events`). Access is the admin API's: see ``DashboardAccess`` and ``DashboardLogin``.
 ///
 /// ```swift
-/// try await Dashboard(…).register(on: router, admin: admin)
+/// Dashboard(access: access, activity: activity, pages: try await DashboardPages(), …).register(on: router, admin: admin)
 /// ```
 struct Dashboard: Sendable {
     /// Who may use it.
