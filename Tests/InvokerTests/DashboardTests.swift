@@ -173,6 +173,26 @@ struct DashboardTests {
         }
     }
 
+    @Test(
+        "graceful shutdown ends an open event stream rather than waiting for it",
+        .timeLimit(.minutes(1))
+    )
+    func streamEndsOnShutdown() async throws {
+        defer { environment.remove() }
+        try await environment.withInvoker { client in
+            let stream = try await RawHTTPClient(port: try #require(client.port))
+            try await stream.send(
+                .GET,
+                "/system/events",
+                headers: ["authorization": "Bearer \(TestEnvironment.adminKey)"]
+            )
+            #expect(try await stream.receiveHead().status == .ok)
+            #expect(try await stream.receiveBodyPart()?.contains("event: stats") == true)
+            // Left open: the invoker shuts down when this returns, and must end the stream to finish.
+            stream.finishWriting()
+        }
+    }
+
     @Test("the overview lists the functions and queues; a function's page has its series; invocations show output")
     func pages() async throws {
         defer { environment.remove() }

@@ -82,6 +82,11 @@ final class RawHTTPClient {
         throw ChannelError.eof
     }
 
+    /// Finishes the writing side and leaves the connection to the server: for a test that lets the server end it.
+    func finishWriting() {
+        channel.outbound.finish()
+    }
+
     func close() async throws {
         channel.outbound.finish()
         try await channel.channel.close()
