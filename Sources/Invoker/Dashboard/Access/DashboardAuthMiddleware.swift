@@ -26,7 +26,9 @@ struct DashboardAuthMiddleware: RouterMiddleware {
         guard access.grant(for: request) == nil else { return try await next(request, context) }
         switch denial {
         case .redirectToLogin:
-            let target = DashboardLogin.path(returningTo: request.uri.description)
+            // A form sent without a session is not sent again after signing in: back to the overview then.
+            let page = request.method == .get ? request.uri.description : "/dashboard"
+            let target = DashboardLogin.path(returningTo: page)
             return Response(status: .seeOther, headers: [.location: target, .cacheControl: "no-store"])
         case .unauthorized:
             var response = Response.json(
