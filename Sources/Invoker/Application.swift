@@ -21,10 +21,12 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     let log = try InvocationLog(sink: storage.logSink, configuration: configuration.retention, logger: logger)
     let catalog = FunctionCatalog()
     let metrics = InvokerMetrics()
+    let activity = LiveActivity()
     let dispatcher = Dispatcher(
         catalog: catalog,
         log: log,
         metrics: metrics,
+        activity: activity,
         logger: logger,
         node: node,
         recordsInvocations: configuration.recordsInvocations
@@ -78,6 +80,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
             logger: logger
         )
     }
+    let sampler = LiveActivitySampler(activity: activity, pools: { catalog.pools })
     let router = Router(context: InvokerRequestContext.self)
     let admin = router.group().add(middleware: APIKeyMiddleware(key: BearerKey(key: adminKey)))
     HealthRoutes(log: log, queues: storage.queueStore).register(on: router)
@@ -102,6 +105,20 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     )
     .register(on: admin)
     queues.routes().register(on: router, admin: admin)
+    let goneAfter = configuration.nodeGoneAfter
+    let nodes: (@Sendable () async throws -> [NodeStatus])? = nodeTable.map { table in
+        { @Sendable in try await table.list(goneAfter: goneAfter, selfName: node.name) }
+    }
+    Dashboard(
+        access: DashboardAccess(sessions: DashboardSessions(), adminKey: BearerKey(key: adminKey)),
+        activity: activity,
+        pages: try await DashboardPages(),
+        pools: { catalog.pools },
+        invocations: storage.invocationStore,
+        queues: storage.queueStore,
+        nodes: nodes
+    )
+    .register(on: router, admin: admin)
     return Application(
         router: InvokerRouter(functionRoutes: functionRoutes, router: router),
         server: configuration.edge.server,
@@ -116,7 +133,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         ),
         // Services shut down in reverse order, after the HTTP server: the heartbeat, consumers, then pools, then the
         // log, then the database's connections.
-        services: storage.databaseServices + [OnConcurrencyPool(service: log), pools, reloader]
+        services: storage.databaseServices + [OnConcurrencyPool(service: log), pools, reloader, sampler]
             + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? []) + watch
             as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in

@@ -46,7 +46,7 @@ struct AdminClient: InvocationSource {
             throw ValidationError("cannot reach an invoker at \(base.absoluteString): \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200 else {
+        guard (200..<300).contains(status) else {
             let message = (try? JSONDecoder().decode(ErrorDocument.self, from: data))?.errorMessage
             let hint =
                 status == 401

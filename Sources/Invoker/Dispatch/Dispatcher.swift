@@ -18,6 +18,8 @@ struct Dispatcher: Sendable {
     let log: InvocationLog
     /// Where every invocation is counted.
     let metrics: InvokerMetrics
+    /// The dashboard's time series and newest invocations, fed by every invocation.
+    let activity: LiveActivity
     /// The invoker's own log: one debug line per invocation.
     let logger: Logger
     /// This invoker's name, stamped on every record.
@@ -82,6 +84,7 @@ struct Dispatcher: Sendable {
             log.append(record)
         }
         metrics.record(record)
+        activity.record(record)
         logger.debug(
             "Invocation ended",
             metadata: [

@@ -26,7 +26,9 @@ extension FunctionURLRequest {
         for field in request.headers {
             let name = field.name.canonicalName
             if name == "cookie" {
+                // The dashboard's session cookie is the invoker's, not the function's: it is left out.
                 cookies += field.value.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+                    .filter { !$0.hasPrefix(DashboardSession.cookieName + "=") }
             } else {
                 headers[name] = headers[name].map { "\($0),\(field.value)" } ?? field.value
             }

@@ -18,8 +18,24 @@ struct StartBackoff: Sendable {
     private(set) var retryAt: ContinuousClock.Instant?
     private var lastFailureWasAtStart = false
 
+    /// The circuit's state, as status displays show it.
+    enum State: String, Sendable {
+        /// No failure: workers spawn as needed.
+        case closed
+        /// Failures in a row, and the next spawn must wait: callers find no live worker turned away at once.
+        case open
+        /// Failures in a row, and a worker may be tried now.
+        case halfOpen = "half-open"
+    }
+
     /// Creates a closed circuit.
     init() {}
+
+    /// The circuit's state at `now`.
+    func state(now: ContinuousClock.Instant) -> State {
+        guard consecutiveFailures > 0 else { return .closed }
+        return allowsSpawn(now: now) ? .halfOpen : .open
+    }
 
     /// Whether a worker may be spawned now.
     func allowsSpawn(now: ContinuousClock.Instant) -> Bool {

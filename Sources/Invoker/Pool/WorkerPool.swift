@@ -41,6 +41,8 @@ final class WorkerPool: Sendable {
         var busy: Int
         /// Requests waiting for a worker.
         var waiting: Int
+        /// The circuit breaker for failing workers.
+        var breaker: StartBackoff.State
         /// Counters since the pool started.
         var counters: Machine.Counters
     }
@@ -238,12 +240,14 @@ final class WorkerPool: Sendable {
 
     /// The live state of the pool, for status displays.
     var status: Status {
-        machine.withLock { machine in
+        let now = clock.now()
+        return machine.withLock { machine in
             Status(
                 starting: machine.count(.starting),
                 idle: machine.count(.idle),
                 busy: machine.count(.busy),
                 waiting: machine.waiters.count,
+                breaker: machine.backoff.state(now: now),
                 counters: machine.counters
             )
         }

@@ -62,6 +62,31 @@ final class RawHTTPClient {
         throw ChannelError.eof
     }
 
+    /// Reads a response's head, leaving its body to ``receiveBodyPart()``: for a response that streams.
+    func receiveHead() async throws -> HTTPResponseHead {
+        while let part = try await responses.next() {
+            if case .head(let head) = part { return head }
+        }
+        throw ChannelError.eof
+    }
+
+    /// The next piece of the body whose head ``receiveHead()`` read; nil at its end.
+    func receiveBodyPart() async throws -> String? {
+        while let part = try await responses.next() {
+            switch part {
+            case .head: continue
+            case .body(let buffer): return String(buffer: buffer)
+            case .end: return nil
+            }
+        }
+        throw ChannelError.eof
+    }
+
+    /// Finishes the writing side and leaves the connection to the server: for a test that lets the server end it.
+    func finishWriting() {
+        channel.outbound.finish()
+    }
+
     func close() async throws {
         channel.outbound.finish()
         try await channel.channel.close()
