@@ -40,6 +40,7 @@ extension InvocationFormatter {
         case .log: record.log
         case .caller: record.caller
         case .node: record.node
+        case .scheduledAt: record.scheduledAt.map(time)
         }
     }
 }

@@ -32,7 +32,8 @@ extension InvocationRecord {
             queueMessageId: request.delivery?.messageID,
             attempt: request.delivery?.attempt,
             log: execution.log,
-            caller: request.caller
+            caller: request.caller,
+            scheduledAt: request.scheduledAt
         )
     }
 }

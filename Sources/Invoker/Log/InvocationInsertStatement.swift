@@ -59,6 +59,7 @@ struct InvocationInsertStatement {
             case .log: binder.bind(record.log)
             case .caller: binder.bind(record.caller)
             case .node: binder.bind(record.node)
+            case .scheduledAt: binder.bind(record.scheduledAt.map(EpochTime.ms))
             }
         }
         var code = binder.code

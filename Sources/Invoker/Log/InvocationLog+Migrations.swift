@@ -61,6 +61,11 @@ extension InvocationLog {
                 table.add(column: Columns.node.name, .text)
             }
         }
+        migrator.registerMigration("v5: scheduled_at") { db in
+            try db.alter(table: table) { table in
+                table.add(column: Columns.scheduledAt.name, .integer)
+            }
+        }
         return migrator
     }
 }

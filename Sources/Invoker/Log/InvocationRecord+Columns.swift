@@ -33,5 +33,6 @@ extension InvocationRecord {
         case log
         case caller
         case node
+        case scheduledAt = "scheduled_at"
     }
 }

@@ -33,6 +33,7 @@ extension InvocationRecord: FetchableRecord, TableRecord {
         log = try row.decode(forColumn: Columns.log)
         caller = try row.decode(forColumn: Columns.caller)
         node = try row.decode(forColumn: Columns.node)
+        scheduledAt = try row.decode(Int64?.self, forColumn: Columns.scheduledAt).map(EpochTime.date(epochMs:))
     }
 }
 

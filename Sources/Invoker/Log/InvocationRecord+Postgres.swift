@@ -44,7 +44,8 @@ extension InvocationRecord {
             attempt: try value(.attempt, as: Int64?.self).map(Int.init),
             log: try value(.log),
             caller: try value(.caller),
-            node: try value(.node)
+            node: try value(.node),
+            scheduledAt: try value(.scheduledAt, as: Int64?.self).map(EpochTime.date(epochMs:))
         )
     }
 }

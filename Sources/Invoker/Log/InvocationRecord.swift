@@ -60,6 +60,9 @@ struct InvocationRecord: Codable, Sendable, Equatable {
     /// The name of the invoker node that ran the invocation (``NodeIdentity``); nil in records made before nodes
     /// were named.
     var node: String? = nil
+    /// The slot a scheduled invocation fires (the event's `time`), for the trigger `schedule`; when it started is
+    /// ``startedAt``.
+    var scheduledAt: Date? = nil
 
     /// The record's snake_case names: the columns of its table.
     typealias CodingKeys = Columns

@@ -151,6 +151,8 @@ struct PostgresInvocationSink: InvocationSink {
             case .log: add(text(batch.map(\.log)), as: "TEXT")
             case .caller: add(text(batch.map(\.caller)), as: "TEXT")
             case .node: add(text(batch.map(\.node)), as: "TEXT")
+            case .scheduledAt:
+                add(PostgresNullableArray(batch.map { $0.scheduledAt.map(EpochTime.ms) }), as: "BIGINT")
             }
         }
         let columns = InvocationRecord.postgresColumnList
