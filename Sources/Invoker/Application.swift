@@ -57,6 +57,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         dispatcher: dispatcher,
         logger: logger
     )
+    let scheduler = Scheduler(schedules: manifest.schedules, store: storage.queueStore, node: node, logger: logger)
     if let routes = NetworkExposure(host: configuration.host, manifest: manifest).openRoutes {
         logger.warning(
             "Function routes without authentication are open to anyone who can reach this address",
@@ -98,6 +99,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     )
     .register(on: admin)
     queues.routes(dispatcher: dispatcher, authorizers: authorizers).register(on: router, admin: admin)
+    ScheduleRoutes(scheduler: scheduler, invocations: storage.invocationStore).register(on: admin)
     return Application(
         router: InvokerRouter(functionRoutes: functionRoutes, router: router),
         server: configuration.edge.server,
@@ -110,11 +112,11 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
                 logger: logger
             )
         ),
-        // Services shut down in reverse order, after the HTTP server: the heartbeat, consumers, then pools, then the
-        // log, then the database's connections.
+        // Services shut down in reverse order, after the HTTP server: the scheduler, the heartbeat, consumers, then
+        // pools, then the log, then the database's connections.
         services: storage.databaseServices + [OnConcurrencyPool(service: log), WorkerPools(pools: pools), reloader]
             + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? [])
-            as [any Service],
+            + [OnConcurrencyPool(service: scheduler)] as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in
             node.listening(on: channel.localAddress?.port ?? configuration.port)
             await AcceptFailureHandler.install(on: channel, metrics: metrics, logger: logger)

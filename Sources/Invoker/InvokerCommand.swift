@@ -9,7 +9,7 @@ struct InvokerCommand: AsyncParsableCommand {
         version: InvokerVersion.current,
         subcommands: [
             Serve.self, Logs.self, Stats.self, Prune.self, InvokeCommand.self, FunctionsCommand.self,
-            NodesCommand.self, QueueCommand.self,
+            NodesCommand.self, QueueCommand.self, SchedulesCommand.self,
         ]
     )
 }

@@ -24,9 +24,27 @@ struct AdminClient: InvocationSource {
 
     /// The body of `GET path?query`, or an error that says what the invoker answered.
     func get(_ path: String, query: [URLQueryItem] = []) async throws -> Data {
+        try await send("GET", path, query: query, expecting: 200)
+    }
+
+    /// The body of `POST path` (without a body), answered `202`, or an error that says what the invoker answered.
+    func post(_ path: String) async throws -> Data {
+        try await send("POST", path, query: [], expecting: 202)
+    }
+
+    /// Sends a request without a body and returns the body of its answer, which must have the status `expected`.
+    private func send(
+        _ method: String,
+        _ path: String,
+        query: [URLQueryItem],
+        expecting expected: Int
+    ) async throws
+        -> Data
+    {
         var components = URLComponents(url: base.appendingPathComponent(path), resolvingAgainstBaseURL: false)!
         components.queryItems = query.isEmpty ? nil : query
         var request = URLRequest(url: components.url!)
+        request.httpMethod = method
         if let apiKey { request.setValue("Bearer \(apiKey)", forHTTPHeaderField: "Authorization") }
         let (data, response): (Data, URLResponse)
         do {
@@ -35,7 +53,7 @@ struct AdminClient: InvocationSource {
             throw ValidationError("cannot reach an invoker at \(base.absoluteString): \(error.localizedDescription)")
         }
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
-        guard status == 200 else {
+        guard status == expected else {
             let message = (try? JSONDecoder().decode(ErrorDocument.self, from: data))?.errorMessage
             let hint =
                 status == 401
