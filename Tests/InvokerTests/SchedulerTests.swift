@@ -118,6 +118,23 @@ struct SchedulerTests {
         #expect(try await Self.take(from: store).map(\.slot) == expected)
     }
 
+    @Test("a one-time schedule whose time passed while no invoker ran fires on start, within its window, once")
+    func missedOneTime() throws {
+        var once = try Self.schedule("once", "at(2026-12-02T08:00:05)")
+        let now = EpochTime.ms(Self.slot(8))
+        let slot = EpochTime.ms(Self.slot(5))
+        #expect(once.missedSlots(lastFiredMs: nil, nowMs: now) == [slot])
+        #expect(once.missedSlots(lastFiredMs: slot, nowMs: now).isEmpty)
+        #expect(once.missedSlots(lastFiredMs: nil, nowMs: EpochTime.ms(Self.slot(4))).isEmpty)
+        once.maximumWindow = .seconds(2)
+        #expect(once.missedSlots(lastFiredMs: nil, nowMs: now).isEmpty)
+        once.maximumWindow = .seconds(86_400)
+        once.catchUp = .none
+        #expect(once.missedSlots(lastFiredMs: nil, nowMs: now).isEmpty)
+        // A recurring schedule without a firing is new: it starts with its next slot.
+        #expect(try Self.schedule(catchUp: .all).missedSlots(lastFiredMs: nil, nowMs: now).isEmpty)
+    }
+
     @Test("two schedulers on one database (two invokers) fire each slot once between them")
     func twoSchedulersShareSlots() async throws {
         let first = try Self.makeStore()

@@ -16,12 +16,18 @@ extension ScheduleDefinition {
         expression.nextFire(afterEpochSeconds: afterMs.floorDivided(by: 1000), in: timeZone).map { $0 * 1000 }
     }
 
-    /// The slots to fire on start, oldest first: those after `lastFiredMs` (the latest recorded firing; nil when the
-    /// schedule never fired, and then there are none) up to `nowMs` and within ``maximumWindow`` of it, as
-    /// ``catchUp`` picks them.
+    /// The slots to fire on start, oldest first: those after `lastFiredMs` (the latest recorded firing) up to `nowMs`
+    /// and within ``maximumWindow`` of it, as ``catchUp`` picks them. A recurring schedule that never fired
+    /// (`lastFiredMs` nil) is new and has none; a one-time schedule that never fired has its slot, if it is within the
+    /// window: it never fires otherwise.
     func missedSlots(lastFiredMs: Int64?, nowMs: Int64) -> [Int64] {
-        guard let lastFiredMs, catchUp != .none else { return [] }
-        let oldest = max(lastFiredMs, nowMs - maximumWindow.wholeMilliseconds - 1)
+        guard catchUp != .none else { return [] }
+        var since = lastFiredMs
+        if case .at = expression, since == nil {
+            since = .min
+        }
+        guard let since else { return [] }
+        let oldest = max(since, nowMs - maximumWindow.wholeMilliseconds - 1)
         let missed = slots(afterMs: oldest, throughMs: nowMs)
         switch catchUp {
         case .none: return []
