@@ -124,6 +124,8 @@ final class Scheduler: Service, Sendable {
                     cursors[schedule.key].flatMap { schedule.nextSlot(afterMs: $0) }
                 }.min().map { EpochTime.date(epochMs: $0) }
             } catch {
+                // Shutdown cancels a firing under way; its transaction either committed or did not.
+                if Task.isCancelled { return }
                 failures += 1
                 let delay = min(
                     configuration.retryDelay * (1 << min(failures - 1, 10)),
