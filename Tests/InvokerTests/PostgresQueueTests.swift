@@ -79,7 +79,7 @@ struct PostgresQueueTests {
         }
     }
 
-    @Test("a message inserted by SQL, with no NOTIFY, wakes the consumers' doorbell within about a second")
+    @Test("a message inserted by SQL, with no NOTIFY, wakes the consumers' doorbell through polling")
     func pollingWithoutNotify() async throws {
         let url = try await TestPostgres.shared().makeDatabase()
         try await withPostgresQueueStores(1, url: url) { stores in
@@ -88,8 +88,6 @@ struct PostgresQueueTests {
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask { await watcher.run() }
                 defer { group.cancelAll() }
-                // Let the watcher find the queue empty first, so that only its polling can see the message.
-                try await Task.sleep(for: .milliseconds(200))
                 let mark = store.arrivals.mark("jobs")
                 let now = EpochTime.nowMs()
                 try await PostgresDatabase(url: url, logger: TestPostgres.logger).withConnection { connection in
@@ -102,9 +100,9 @@ struct PostgresQueueTests {
                         logger: TestPostgres.logger
                     ).drain()
                 }
-                let started = ContinuousClock.now
-                await store.arrivals.wait("jobs", after: mark, timeout: .seconds(10))
-                #expect(ContinuousClock.now - started < .milliseconds(1_800))
+                // Only the watcher's reads can ring the doorbell here: nothing announced the message.
+                await store.arrivals.wait("jobs", after: mark, timeout: .seconds(30))
+                #expect(store.arrivals.mark("jobs") != mark, "the doorbell did not ring within 30 s")
                 let batch = try await store.lease(from: "jobs", limit: 10, policy: policy)
                 #expect(batch.map(\.id) == ["by-sql"] && batch.first?.body == .text("hello"))
             }
