@@ -38,6 +38,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         dispatcher: dispatcher,
         logger: logger
     )
+    let scheduler = Scheduler(schedules: manifest.schedules, store: storage.queueStore, node: node, logger: logger)
     let apiKeys = try configuration.apiKeysPath.map { try APIKeyStore(path: $0, logger: logger) }
     let deployer = Deployer(
         settings: Deployer.Settings(
@@ -57,11 +58,13 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         logger: logger
     )
     try await deployer.start(manifest)
-    // SIGHUP and `invoker reload` reload the same things: the `--api-keys` file first (the manifest's routes name its
-    // keys), then the manifest and the worker binary.
+    // SIGHUP, `invoker reload` and `serve --watch` reload the same things: the `--api-keys` file first (the manifest's
+    // routes name its keys), then the manifest and the worker binary, then the schedules.
     let reload: @Sendable () async -> ReloadReport = {
         _ = apiKeys?.reload()
-        return await deployer.reload()
+        let report = await deployer.reload()
+        if report.reloaded { scheduler.update(schedules: catalog.deployment.manifest.schedules) }
+        return report
     }
     let reloader = await HangupReloader(actions: [{ _ = await reload() }])
     var watch: [any Service] = []
@@ -119,6 +122,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
         nodes: nodes
     )
     .register(on: router, admin: admin)
+    ScheduleRoutes(scheduler: scheduler, invocations: storage.invocationStore).register(on: admin)
     return Application(
         router: InvokerRouter(functionRoutes: functionRoutes, router: router),
         server: configuration.edge.server,
@@ -131,11 +135,11 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
                 logger: logger
             )
         ),
-        // Services shut down in reverse order, after the HTTP server: the heartbeat, consumers, then pools, then the
-        // log, then the database's connections.
+        // Services shut down in reverse order, after the HTTP server: the scheduler, the heartbeat, consumers, then
+        // pools, then the log, then the database's connections.
         services: storage.databaseServices + [OnConcurrencyPool(service: log), pools, reloader, sampler]
             + queues.services.map { OnConcurrencyPool(service: $0) } + (heartbeat.map { [$0] } ?? []) + watch
-            as [any Service],
+            + [OnConcurrencyPool(service: scheduler)] as [any Service],
         onServerRunning: { [onServerRunning = configuration.onServerRunning] channel in
             node.listening(on: channel.localAddress?.port ?? configuration.port)
             await AcceptFailureHandler.install(on: channel, metrics: metrics, logger: logger)

@@ -9,8 +9,8 @@ struct InvokerCommand: AsyncParsableCommand {
         version: InvokerVersion.current,
         subcommands: [
             Serve.self, Logs.self, Stats.self, Prune.self, InvokeCommand.self, FunctionsCommand.self,
-            NodesCommand.self, QueueCommand.self, NewCommand.self, ReloadCommand.self, DashboardCommand.self,
-            WatchFilesCommand.self,
+            NodesCommand.self, QueueCommand.self, SchedulesCommand.self, NewCommand.self, ReloadCommand.self,
+            DashboardCommand.self, WatchFilesCommand.self,
         ]
     )
 }

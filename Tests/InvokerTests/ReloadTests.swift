@@ -155,11 +155,15 @@ struct ReloadTests {
                             statuses.append(
                                 await HTTPProbe.send("POST", "\(base)/function/w", body: #"{"ms":5}"#).status
                             )
+                            done.count()
                         }
                         return statuses
                     }
                 }
                 for round in 1...5 {
+                    // Each swap happens with requests answered before it and after the last one.
+                    let answered = done.answered
+                    #expect(await eventually(timeout: .seconds(60)) { done.answered >= answered + 20 })
                     try environment.writeManifest([
                         "w": TestEnvironment.fixture(
                             "sleep",
@@ -169,10 +173,12 @@ struct ReloadTests {
                     let (report, _) = try await Self.reload(base, command: false)
                     #expect(report?.replaced["w"] != nil, "\(String(describing: report))")
                 }
+                let answered = done.answered
+                #expect(await eventually(timeout: .seconds(60)) { done.answered >= answered + 20 })
                 done.set()
                 return try await group.reduce(into: []) { $0 += $1 }
             }
-            #expect(statuses.count > 100)
+            #expect(statuses.count >= 120)
             #expect(statuses.allSatisfy { $0 == 200 }, "\(statuses.filter { $0 != 200 })")
             try signal(.terminate)
         }
@@ -209,15 +215,22 @@ struct ReloadTests {
     }
 }
 
-/// Set once, read by many tasks.
+/// The load's clients' shared state: the requests answered so far, and whether to stop.
 private final class StopFlag: Sendable {
-    private let value = Mutex(false)
+    private let value = Mutex((answered: 0, stopped: false))
 
-    /// Whether it was set.
-    var isSet: Bool { value.withLock { $0 } }
+    /// Whether the clients should stop.
+    var isSet: Bool { value.withLock { $0.stopped } }
+    /// How many requests were answered.
+    var answered: Int { value.withLock { $0.answered } }
 
-    /// Sets it.
+    /// Tells the clients to stop.
     func set() {
-        value.withLock { $0 = true }
+        value.withLock { $0.stopped = true }
+    }
+
+    /// Counts one answered request.
+    func count() {
+        value.withLock { $0.answered += 1 }
     }
 }

@@ -41,6 +41,7 @@ extension InvocationFormatter {
         case .caller: record.caller
         case .node: record.node
         case .generation: record.generation
+        case .scheduledAt: record.scheduledAt.map(time)
         }
     }
 }

@@ -33,7 +33,8 @@ extension InvocationRecord {
             attempt: request.delivery?.attempt,
             log: execution.log,
             caller: request.caller,
-            generation: execution.generation
+            generation: execution.generation,
+            scheduledAt: request.scheduledAt
         )
     }
 }

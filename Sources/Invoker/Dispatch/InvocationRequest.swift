@@ -1,3 +1,4 @@
+import Foundation
 import NIOCore
 import Runtime
 
@@ -48,13 +49,15 @@ struct InvocationRequest: Sendable {
     var delivery: Delivery? = nil
     /// Who called, as the route's authorizer named them (the record's `caller`).
     var caller: String? = nil
+    /// The slot a scheduled invocation fires (the record's `scheduled_at`).
+    var scheduledAt: Date? = nil
 
     /// Whether an HTTP caller waits for the answer: its record is written once the caller's status is known
     /// (``InvocationResult/finish(httpStatus:)``). Other invocations are recorded as soon as they end.
     var answersHTTP: Bool {
         switch trigger {
         case .http, .invoke, .cli: true
-        case .event, .queue: false
+        case .event, .queue, .schedule: false
         }
     }
 

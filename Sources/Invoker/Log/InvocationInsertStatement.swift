@@ -60,6 +60,7 @@ struct InvocationInsertStatement {
             case .caller: binder.bind(record.caller)
             case .node: binder.bind(record.node)
             case .generation: binder.bind(record.generation)
+            case .scheduledAt: binder.bind(record.scheduledAt.map(EpochTime.ms))
             }
         }
         var code = binder.code

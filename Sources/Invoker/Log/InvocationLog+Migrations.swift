@@ -61,6 +61,11 @@ extension InvocationLog {
                 table.add(column: Columns.node.name, .text)
             }
         }
+        migrator.registerMigration("v5: scheduled_at") { db in
+            try db.alter(table: table) { table in
+                table.add(column: Columns.scheduledAt.name, .integer)
+            }
+        }
         migrator.registerMigration("v6: generation") { db in
             try db.alter(table: table) { table in
                 table.add(column: Columns.generation.name, .text)

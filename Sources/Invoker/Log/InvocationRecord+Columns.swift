@@ -34,5 +34,6 @@ extension InvocationRecord {
         case caller
         case node
         case generation
+        case scheduledAt = "scheduled_at"
     }
 }

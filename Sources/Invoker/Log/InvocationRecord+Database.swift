@@ -34,6 +34,7 @@ extension InvocationRecord: FetchableRecord, TableRecord {
         caller = try row.decode(forColumn: Columns.caller)
         node = try row.decode(forColumn: Columns.node)
         generation = try row.decode(forColumn: Columns.generation)
+        scheduledAt = try row.decode(Int64?.self, forColumn: Columns.scheduledAt).map(EpochTime.date(epochMs:))
     }
 }
 

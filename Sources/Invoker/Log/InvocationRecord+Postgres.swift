@@ -45,7 +45,8 @@ extension InvocationRecord {
             log: try value(.log),
             caller: try value(.caller),
             node: try value(.node),
-            generation: try value(.generation)
+            generation: try value(.generation),
+            scheduledAt: try value(.scheduledAt, as: Int64?.self).map(EpochTime.date(epochMs:))
         )
     }
 }

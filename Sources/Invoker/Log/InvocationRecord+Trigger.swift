@@ -11,5 +11,7 @@ extension InvocationRecord {
         case queue
         /// `invoker invoke` on the command line.
         case cli
+        /// A slot of one of the function's schedules (or `invoker schedules run`), through its asynchronous queue.
+        case schedule
     }
 }

@@ -63,6 +63,9 @@ struct InvocationRecord: Codable, Sendable, Equatable {
     /// The generation of the function that ran it (see ``Generation``): which build and launch settings answered,
     /// across reloads; nil in records made before generations, and for invocations refused before any pool.
     var generation: String? = nil
+    /// The slot a scheduled invocation fires (the event's `time`), for the trigger `schedule`; when it started is
+    /// ``startedAt``.
+    var scheduledAt: Date? = nil
 
     /// The record's snake_case names: the columns of its table.
     typealias CodingKeys = Columns

@@ -152,6 +152,8 @@ struct PostgresInvocationSink: InvocationSink {
             case .caller: add(text(batch.map(\.caller)), as: "TEXT")
             case .node: add(text(batch.map(\.node)), as: "TEXT")
             case .generation: add(text(batch.map(\.generation)), as: "TEXT")
+            case .scheduledAt:
+                add(PostgresNullableArray(batch.map { $0.scheduledAt.map(EpochTime.ms) }), as: "BIGINT")
             }
         }
         let columns = InvocationRecord.postgresColumnList

@@ -8,7 +8,7 @@ extension FunctionDefinition {
     /// The fields a function may have in the manifest.
     static let fields = [
         "handler", "command", "workingDirectory", "http", "timeout", "memory", "scaling", "environment", "queue",
-        "limits", "transport",
+        "limits", "transport", "schedules",
     ]
 
     /// Reads and validates one function; relative paths are resolved against `directory`.
@@ -33,6 +33,7 @@ extension FunctionDefinition {
         self.queue = try object.object("queue").map(QueueTrigger.init)
         self.limits = try object.object("limits").map(Limits.init) ?? Limits()
         self.transport = try Self.transport(object, default: command == nil ? .native : .runtimeAPI)
+        self.schedules = try Self.schedules(object, function: name)
         if let queue, queue.visibilityTimeout < timeout {
             throw object.error(
                 "queue.visibilityTimeout",

@@ -24,6 +24,8 @@ struct FunctionDefinition: Sendable, Equatable {
     var limits = Limits()
     /// How the invoker and the function's workers talk.
     var transport: Transport = .native
+    /// The schedules that invoke the function.
+    var schedules: [ScheduleDefinition] = []
 }
 
 extension FunctionDefinition {

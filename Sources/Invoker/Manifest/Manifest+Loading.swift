@@ -44,6 +44,7 @@ extension Manifest {
         }
         try checkRoutes(functions, file: file)
         try checkQueuesAreUnique(functions, file: file)
+        try checkSchedulesAreUnique(functions, file: file)
         return Manifest(file: file, directory: directory, functions: functions)
     }
 

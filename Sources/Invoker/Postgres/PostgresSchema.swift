@@ -127,9 +127,34 @@ enum PostgresSchema {
                 """
             ]
         ),
-        // The generation of the function that ran each invocation (see ``Generation``).
+        // `schedule_firings` holds one row per fired slot of a schedule (see ``ScheduleStore``): its primary key is
+        // what lets one node, once, fire a slot; the row names the message it enqueued and the node.
         Migration(
             version: 4,
+            name: "schedule: firings",
+            statements: [
+                """
+                CREATE TABLE schedule_firings (
+                    function TEXT NOT NULL,
+                    schedule TEXT NOT NULL,
+                    scheduled_at BIGINT NOT NULL,
+                    fired_at BIGINT NOT NULL,
+                    message_id TEXT NOT NULL,
+                    node TEXT,
+                    PRIMARY KEY (function, schedule, scheduled_at)
+                )
+                """
+            ]
+        ),
+        // The slot of a scheduled invocation, in milliseconds since 1970.
+        Migration(
+            version: 5,
+            name: "log: scheduled_at",
+            statements: ["ALTER TABLE log_invocations ADD COLUMN scheduled_at BIGINT"]
+        ),
+        // The generation of the function that ran each invocation (see ``Generation``).
+        Migration(
+            version: 6,
             name: "log: generation",
             statements: ["ALTER TABLE log_invocations ADD COLUMN generation TEXT"]
         ),

@@ -4,14 +4,16 @@ import NIOCore
 extension QueueConsumer {
     /// Invokes the function with each queued asynchronous event (a batch holds one) and settles it: a success is
     /// acknowledged, a failure retried, and once it succeeded or failed for the last time its callback, if it has
-    /// one, is sent.
+    /// one, is sent. A schedule's firing (``ScheduledMessage``) is recorded with the trigger `schedule` and its slot.
     func invokeAsynchronously(_ batch: [QueueMessage]) async {
         for message in batch {
+            let slot = ScheduledMessage.slot(of: message)
             let request = InvocationRequest(
                 function: definition.function,
                 event: .payload(ByteBuffer(bytes: message.body.bytes)),
-                trigger: .event,
-                delivery: .init(messageID: message.id, attempt: message.receiveCount)
+                trigger: slot == nil ? .event : .schedule,
+                delivery: .init(messageID: message.id, attempt: message.receiveCount),
+                scheduledAt: slot?.scheduledAt
             )
             guard let result = await invoke(request) else { return }
             // An asynchronous invocation's response is its result, not a batch response: any answer succeeds.

@@ -14,7 +14,7 @@
 /// let batch = try await store.lease(from: "words", limit: 10, policy: policy)
 /// try await store.acknowledge(batch.map(\.receipt))
 /// ```
-protocol QueueStore: Sendable {
+protocol QueueStore: ScheduleStore {
     /// Rings when messages may have become visible in a queue: after an enqueue or a redrive.
     var arrivals: Doorbell { get }
 

@@ -11,17 +11,16 @@ extension SQLiteQueueStore {
         }
         try await write { db in
             let now = self.now()
-            let insert = try db.cachedStatement(
-                sql: """
-                    INSERT INTO messages (id, queue, body, md5, attributes, callback_url, sent_at, visible_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    """
-            )
             for row in rows {
-                try insert.execute(arguments: [
-                    row.id, queue, Self.databaseValue(row.message.body), row.md5, row.attributes,
-                    row.message.callbackURL, now, now,
-                ])
+                try Self.insert(
+                    row.message,
+                    id: row.id,
+                    md5: row.md5,
+                    attributes: row.attributes,
+                    into: queue,
+                    now: now,
+                    db
+                )
             }
         }
         arrivals.ring(queue)
@@ -157,6 +156,24 @@ extension SQLiteQueueStore {
             }
             return times
         }
+    }
+
+    /// Stores `message` in `queue` with the id `id`, visible at `now`, inside the writer's transaction `db`.
+    static func insert(
+        _ message: NewMessage,
+        id: String,
+        md5: String,
+        attributes: String?,
+        into queue: String,
+        now: Int64,
+        _ db: Database
+    ) throws {
+        try db.cachedStatement(
+            sql: """
+                INSERT INTO messages (id, queue, body, md5, attributes, callback_url, sent_at, visible_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """
+        ).execute(arguments: [id, queue, databaseValue(message.body), md5, attributes, message.callbackURL, now, now])
     }
 
     /// Moves the message `sequence` to the dead-letter queue with `error`, if it still has `receiveCount` receives;

@@ -7,7 +7,7 @@ extension SQLiteQueueStore {
     /// when it may be leased next: its send time, a lease's deadline (`leased` = 1), or the end of a retry backoff.
     /// The index on `(queue, visible_at)` makes a lease a short range scan. The body is TEXT for UTF-8 text and a
     /// BLOB otherwise. `dead_letters` holds the messages that failed every delivery; `queues` the queues the invoker
-    /// serves.
+    /// serves. `schedule_firings` holds one row per fired slot of a schedule (see ``ScheduleStore``).
     static var migrator: DatabaseMigrator {
         var migrator = DatabaseMigrator()
         migrator.registerMigration("v1: messages, dead letters, queues") { db in
@@ -46,6 +46,17 @@ extension SQLiteQueueStore {
                 table.primaryKey("name", .text)
                 table.column("function", .text).notNull()
                 table.column("kind", .text).notNull()
+            }
+        }
+        migrator.registerMigration("v2: schedule firings") { db in
+            try db.create(table: "schedule_firings") { table in
+                table.column("function", .text).notNull()
+                table.column("schedule", .text).notNull()
+                table.column("scheduled_at", .integer).notNull()
+                table.column("fired_at", .integer).notNull()
+                table.column("message_id", .text).notNull()
+                table.column("node", .text)
+                table.primaryKey(["function", "schedule", "scheduled_at"])
             }
         }
         return migrator
