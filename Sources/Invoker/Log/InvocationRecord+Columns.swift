@@ -33,7 +33,7 @@ extension InvocationRecord {
         case log
         case caller
         case node
-        case generation
         case scheduledAt = "scheduled_at"
+        case generation
     }
 }

@@ -6,7 +6,8 @@ import Glibc
 #endif
 
 /// One build of the `Functions` worker binary, frozen: a hard link to it beside it, named
-/// `.Functions.<build>.<invoker pid>`, from which the workers of the generations on that build are started. A rebuild
+/// `.Functions.<build>.<invoker pid>.<owner>` (the owner tells apart the invokers that one process runs, as tests do),
+/// from which the workers of the generations on that build are started. A rebuild
 /// replaces `Functions` with a new file (the linker writes a new one and renames it), so the link keeps the old build:
 /// a worker that a generation starts after a rebuild (to scale up, or after a crash) runs the same code as its
 /// siblings, and a rebuild that a reload refuses (a handler missing) never reaches a serving generation.
@@ -22,9 +23,9 @@ struct BinarySnapshot: Sendable, Hashable {
     /// The name prefix of every snapshot.
     private static let prefix = "."
 
-    /// Freezes the binary at `binary` as it is now. When no link can be made beside it (a read-only folder), the
-    /// binary is used in place, with the same build id.
-    static func take(of binary: String) throws -> BinarySnapshot {
+    /// Freezes the binary at `binary` as it is now, for `owner` (a random id per invoker). When no link can be made
+    /// beside it (a read-only folder), the binary is used in place, with the same build id.
+    static func take(of binary: String, owner: String) throws -> BinarySnapshot {
         var status = stat()
         guard stat(binary, &status) == 0 else {
             throw InvokerError(
@@ -37,7 +38,7 @@ struct BinarySnapshot: Sendable, Hashable {
         let build = Hex.lowercase(Array(SHA256.hash(data: Array(identity.utf8))).prefix(4))
         let file = URL(fileURLWithPath: binary)
         let path = file.deletingLastPathComponent().appendingPathComponent(
-            "\(prefix)\(file.lastPathComponent).\(build).\(getpid())"
+            "\(prefix)\(file.lastPathComponent).\(build).\(getpid()).\(owner)"
         ).path
         if access(path, X_OK) == 0 || link(binary, path) == 0 {
             return BinarySnapshot(path: path, build: build)
@@ -59,7 +60,8 @@ struct BinarySnapshot: Sendable, Hashable {
         let name = "\(prefix)\(file.lastPathComponent)."
         for entry in (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
         where entry.hasPrefix(name) {
-            guard let owner = entry.split(separator: ".").last.flatMap({ pid_t($0) }), owner != getpid(),
+            let parts = entry.split(separator: ".")
+            guard parts.count >= 2, let owner = pid_t(parts[parts.count - 2]), owner != getpid(),
                 kill(owner, 0) != 0, errno == ESRCH
             else { continue }
             unlink(folder.appendingPathComponent(entry).path)

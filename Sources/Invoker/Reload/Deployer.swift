@@ -46,6 +46,8 @@ actor Deployer {
     private var running: [ObjectIdentifier: BinarySnapshot?] = [:]
     /// The handlers of each binary build, by build id (asking a binary costs a process start).
     private var handlers: [String: Set<String>] = [:]
+    /// Tells this invoker's binary snapshots from those of other invokers in the same process.
+    private let snapshotOwner = Hex.random(bytes: 4)
     /// The reload in progress or last finished, which the next one waits for.
     private var last: Task<ReloadReport, Never>?
 
@@ -110,7 +112,7 @@ actor Deployer {
     private func deploy(_ manifest: Manifest, startedAt: ContinuousClock.Instant) async throws -> ReloadReport {
         let current = catalog.deployment
         let swiftFunctions = manifest.functions.contains { $0.command == nil }
-        let snapshot = try BinarySnapshot.take(of: settings.functionsBinary)
+        let snapshot = try BinarySnapshot.take(of: settings.functionsBinary, owner: snapshotOwner)
         if swiftFunctions {
             try manifest.validateHandlers(available: try await handlers(of: snapshot))
         }
