@@ -12,8 +12,8 @@ import Glibc
 /// a worker that a generation starts after a rebuild (to scale up, or after a crash) runs the same code as its
 /// siblings, and a rebuild that a reload refuses (a handler missing) never reaches a serving generation.
 ///
-/// The build id is 8 hex digits of a SHA-256 over the file's device, inode, size and modification time: cheap to take
-/// on every reload, and new for every build.
+/// The build id is 8 hex digits of a SHA-256 over the file's device, inode, size and modification time (to the
+/// nanosecond the file system keeps): cheap to take on every reload, and new for every build.
 struct BinarySnapshot: Sendable, Hashable {
     /// The frozen copy's path, which workers execute.
     let path: String
@@ -26,16 +26,15 @@ struct BinarySnapshot: Sendable, Hashable {
     /// Freezes the binary at `binary` as it is now, for `owner` (a random id per invoker). When no link can be made
     /// beside it (a read-only folder), the binary is used in place, with the same build id.
     static func take(of binary: String, owner: String) throws -> BinarySnapshot {
-        var status = stat()
-        guard stat(binary, &status) == 0 else {
-            throw InvokerError(
-                .configuration,
-                "cannot read the worker binary \(binary): \(String(cString: strerror(errno)))"
-            )
+        guard let attributes = try? FileManager.default.attributesOfItem(atPath: binary),
+            let modified = attributes[.modificationDate] as? Date
+        else {
+            throw InvokerError(.configuration, "cannot read the worker binary \(binary)")
         }
-        let identity =
-            "\(status.st_dev):\(status.st_ino):\(status.st_size):\(status.st_mtim.tv_sec).\(status.st_mtim.tv_nsec)"
-        let build = Hex.lowercase(Array(SHA256.hash(data: Array(identity.utf8))).prefix(4))
+        let identity = [FileAttributeKey.systemNumber, .systemFileNumber, .size].map { "\(attributes[$0] ?? "")" }
+            + [String(modified.timeIntervalSince1970.bitPattern)]
+        let digest = SHA256.hash(data: Array(identity.joined(separator: ":").utf8))
+        let build = Hex.lowercase(Array(digest).prefix(4))
         let file = URL(fileURLWithPath: binary)
         let path = file.deletingLastPathComponent().appendingPathComponent(
             "\(prefix)\(file.lastPathComponent).\(build).\(getpid()).\(owner)"
