@@ -31,8 +31,8 @@ struct BinarySnapshot: Sendable, Hashable {
         else {
             throw InvokerError(.configuration, "cannot read the worker binary \(binary)")
         }
-        let identity = [FileAttributeKey.systemNumber, .systemFileNumber, .size].map { "\(attributes[$0] ?? "")" }
-            + [String(modified.timeIntervalSince1970.bitPattern)]
+        let fields: [FileAttributeKey] = [.systemNumber, .systemFileNumber, .size]
+        let identity = fields.map { "\(attributes[$0] ?? "")" } + [String(modified.timeIntervalSince1970.bitPattern)]
         let digest = SHA256.hash(data: Array(identity.joined(separator: ":").utf8))
         let build = Hex.lowercase(Array(digest).prefix(4))
         let file = URL(fileURLWithPath: binary)
