@@ -243,7 +243,47 @@ struct WorkerPoolStateMachineTests {
         #expect(machine.workerReady(2, now: start).stopped == [2])
     }
 
-    @Test("a worker that starts while the pool shuts down is stopped at once")
+    @Test("a retired pool hands its waiters on, stops idle workers at once and busy ones once they answer")
+    func retire() {
+        var machine = machine(min: 1, max: 2)
+        _ = machine.ensureMinimum(now: start)
+        _ = machine.ready(0, now: start)
+        #expect(machine.requestArrived(7, deadline: at(.seconds(10)), now: start).dispatched == [Served(0, 7)])
+        _ = machine.requestArrived(8, deadline: at(.seconds(10)), now: start)
+        _ = machine.ready(1, now: start)
+        _ = machine.requestArrived(9, deadline: at(.seconds(10)), now: start)
+        let retired = machine.retire()
+        #expect(retired.rejected == [Rejected(9, .retired)])
+        #expect(retired.stopped.isEmpty, "both workers are busy: they finish their invocations")
+        #expect(!machine.isFinished)
+        #expect(machine.requestArrived(10, deadline: start, now: start).rejected == [Rejected(10, .retired)])
+        #expect(machine.workerReady(0, now: at(.milliseconds(5))).stopped == [0])
+        #expect(machine.tick(now: at(.milliseconds(50))).spawned.isEmpty, "the minimum is no longer kept")
+        #expect(machine.workerReady(1, now: at(.milliseconds(60))).stopped == [1])
+        _ = machine.workerExited(0, exit: .signaled(15), onPurpose: true, now: at(.milliseconds(70)))
+        _ = machine.workerExited(1, exit: .signaled(15), onPurpose: true, now: at(.milliseconds(70)))
+        #expect(machine.isFinished)
+        #expect(machine.shutDown().isEmpty, "graceful shutdown leaves a retired pool to its own ending")
+        #expect(machine.counters.throttles == 0, "handing requests on is not throttling")
+    }
+
+    @Test("new scaling limits apply in place: a lower maximum stops idle workers, a higher minimum spawns")
+    func limitsChanged() {
+        var machine = machine(max: 3)
+        for id in 0..<3 {
+            _ = machine.requestArrived(id, deadline: at(.seconds(10)), now: start)
+        }
+        for id in 0..<3 { _ = machine.ready(id, now: start) }
+        for id in 0..<3 { _ = machine.workerReady(id, now: at(.milliseconds(10))) }
+        var limits = machine.limits
+        limits.max = 1
+        #expect(machine.limitsChanged(limits, now: at(.milliseconds(20))).stopped.count == 2)
+        limits.min = 2
+        limits.max = 4
+        #expect(machine.limitsChanged(limits, now: at(.milliseconds(30))).spawned.count == 1)
+    }
+
+
     func startDuringShutdown() {
         var machine = machine(max: 1)
         _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)

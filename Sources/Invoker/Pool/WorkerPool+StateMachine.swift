@@ -374,34 +374,28 @@ extension WorkerPool {
         mutating func retire() -> [Action] {
             guard !isShuttingDown else { return [] }
             isRetired = true
-            isShuttingDown = true
-            var actions = wakeTicker()
-            let waiting = waiters
-            waiters.removeAll()
-            for waiting in waiting {
-                actions += reject(waiting.waiter, .retired)
-            }
-            idle.removeAll()
-            for id in slots.keys.sorted() where slots[id]!.state != .busy {
-                slots[id]!.state = .stopping
-                if let handle = slots[id]!.handle { actions.append(.stop(handle)) }
-            }
-            return actions
+            return stopAll(rejectingWaitersAs: .retired, stoppingBusy: false)
         }
 
         /// The pool is shutting down: turns the waiting requests away and stops every worker (a retired pool's busy
         /// workers stop as they answer, as ``retire()`` decided).
         mutating func shutDown() -> [Action] {
             guard !isRetired else { return [] }
+            return stopAll(rejectingWaitersAs: .shuttingDown, stoppingBusy: true)
+        }
+
+        /// Takes the pool out of service: turns the waiting requests away as `rejection`, and stops the workers (the
+        /// busy ones too when `stoppingBusy`).
+        private mutating func stopAll(rejectingWaitersAs rejection: Rejection, stoppingBusy: Bool) -> [Action] {
             isShuttingDown = true
             var actions = wakeTicker()
             let waiting = waiters
             waiters.removeAll()
             for waiting in waiting {
-                actions += reject(waiting.waiter, .shuttingDown)
+                actions += reject(waiting.waiter, rejection)
             }
             idle.removeAll()
-            for id in slots.keys.sorted() {
+            for id in slots.keys.sorted() where stoppingBusy || slots[id]!.state != .busy {
                 slots[id]!.state = .stopping
                 if let handle = slots[id]!.handle { actions.append(.stop(handle)) }
             }
