@@ -283,7 +283,6 @@ struct WorkerPoolStateMachineTests {
         #expect(machine.limitsChanged(limits, now: at(.milliseconds(30))).spawned.count == 1)
     }
 
-
     func startDuringShutdown() {
         var machine = machine(max: 1)
         _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
