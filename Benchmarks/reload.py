@@ -74,7 +74,7 @@ class Client:
                 if body in self.first_seen:
                     return self.first_seen[body]
             time.sleep(0.001)
-        sys.exit(f"no response {body!r} within {timeout} s")
+        sys.exit(f"no response {body!r} within {timeout} s; seen: {sorted(self.first_seen)[:5]}, failures: {self.failed[:3]}")
 
     def stop(self):
         self.running = False
@@ -118,6 +118,7 @@ def main():
     options = parser.parse_args()
     binaries = build("invoker")
     folder = tempfile.mkdtemp(prefix="invoker-reload-")
+    os.chmod(folder, 0o755)  # workers run under user ids of their own (as root) and must reach the binary
     for item in ["Package.swift", "Sources"]:
         copy = shutil.copytree if item == "Sources" else shutil.copy
         copy(os.path.join(ROOT, "Tests/WatchPackage", item), os.path.join(folder, item))
