@@ -111,9 +111,13 @@ actor Deployer {
     /// Deploys `manifest` over what the catalog serves (nothing, at start).
     private func deploy(_ manifest: Manifest, startedAt: ContinuousClock.Instant) async throws -> ReloadReport {
         let current = catalog.deployment
-        let swiftFunctions = manifest.functions.contains { $0.command == nil }
-        let snapshot = try BinarySnapshot.take(of: settings.functionsBinary, owner: snapshotOwner)
-        if swiftFunctions {
+        // The binary is frozen only for a manifest with Swift functions; a snapshot no pool takes up (the reload
+        // fails, or keeps every function on its pool) is deleted again when the deployment ends.
+        let snapshot =
+            try manifest.functions.contains { $0.command == nil }
+            ? BinarySnapshot.take(of: settings.functionsBinary, owner: snapshotOwner) : nil
+        defer { if let snapshot { removeIfUnused(snapshot) } }
+        if let snapshot {
             try manifest.validateHandlers(available: try await handlers(of: snapshot))
         }
         let authorizers = try await RouteAuthorizers.build(
@@ -129,7 +133,7 @@ actor Deployer {
         for function in manifest.functions {
             let launch = try WorkerLaunch(
                 function: function,
-                functionsBinary: snapshot.path,
+                functionsBinary: snapshot?.path ?? settings.functionsBinary,
                 manifestDirectory: manifest.directory
             )
             let uses = function.command == nil ? snapshot : nil
@@ -211,6 +215,11 @@ actor Deployer {
 
     private func ended(_ id: ObjectIdentifier) {
         guard let snapshot = running.removeValue(forKey: id) ?? nil else { return }
+        removeIfUnused(snapshot)
+    }
+
+    /// Deletes `snapshot` unless a running pool's workers execute it.
+    private func removeIfUnused(_ snapshot: BinarySnapshot) {
         if !running.values.contains(snapshot) { snapshot.remove() }
     }
 
