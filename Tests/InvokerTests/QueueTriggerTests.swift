@@ -272,7 +272,7 @@ struct QueueTriggerTests {
                 uri: "/2015-03-31/functions/echo/invocations",
                 method: .post,
                 headers: [.amzInvocationType: "Event"],
-                body: ByteBuffer(string: "\"" + String(repeating: "x", count: AsyncInvocations.maxEventBytes) + "\"")
+                body: ByteBuffer(string: "\"" + String(repeating: "x", count: PayloadLimits.asynchronousEvent) + "\"")
             )
             #expect(tooLarge.status == .contentTooLarge)
             #expect(tooLarge.headers[.amznErrorType] == "RequestTooLargeException")

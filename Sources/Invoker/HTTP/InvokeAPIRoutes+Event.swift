@@ -8,10 +8,10 @@ extension InvokeAPIRoutes {
         guard let asyncInvocations else {
             throw InvokerError(.invalidRequest, "X-Amz-Invocation-Type \"Event\" is not supported by this invoker")
         }
-        guard payload.readableBytes <= AsyncInvocations.maxEventBytes else {
+        guard payload.readableBytes <= PayloadLimits.asynchronousEvent else {
             throw InvokerError(
                 .payloadTooLarge,
-                "the event is \(payload.readableBytes) bytes, more than the limit of \(AsyncInvocations.maxEventBytes)"
+                "the event is \(payload.readableBytes) bytes, more than the limit of \(PayloadLimits.asynchronousEvent)"
                     + " bytes for asynchronous invocations"
             )
         }

@@ -5,7 +5,7 @@ extension ScheduleDefinition {
     static let fields = ["name", "expression", "timezone", "input", "enabled", "catchUp", "maximumWindow"]
 
     /// The largest `input`, as JSON: Lambda's limit for an asynchronous event.
-    static let maximumInputBytes = AsyncInvocations.maxEventBytes
+    static let maximumInputBytes = PayloadLimits.asynchronousEvent
 
     /// Reads and validates one entry of a function's `schedules`; every error names the field and what is wrong.
     init(_ object: ManifestObject, function: String) throws {

@@ -8,9 +8,6 @@ import Logging
 /// let sent = try await asyncInvocations.enqueue(event, of: "resize", callbackURL: "http://example.com/done")
 /// ```
 struct AsyncInvocations: Sendable {
-    /// The largest event accepted (Lambda's limit for asynchronous invocations).
-    static let maxEventBytes = 256 * 1024
-
     /// Where the events are queued.
     let store: any QueueStore
     /// Where storage failures are reported (callers only learn that the event was not queued).
