@@ -344,9 +344,7 @@ extension WorkerPool {
                 let oldest = idle.indices.min(by: { idle[$0].since < idle[$1].since }),
                 now - idle[oldest].since >= limits.idleTimeout
             {
-                let retired = idle.remove(at: oldest).id
-                slots[retired]!.state = .stopping
-                if let handle = slots[retired]!.handle { actions.append(.stop(handle)) }
+                actions += stopWorker(idle.remove(at: oldest).id)
             }
             if isQuiet(now: now) {
                 isTickerParked = true
@@ -362,8 +360,7 @@ extension WorkerPool {
             guard !isShuttingDown else { return [] }
             var actions = wakeTicker()
             while liveWorkers > limits.max, let (id, _) = idle.popLast() {
-                slots[id]!.state = .stopping
-                if let handle = slots[id]!.handle { actions.append(.stop(handle)) }
+                actions += stopWorker(id)
             }
             return actions + ensureMinimum(now: now)
         }
@@ -396,10 +393,15 @@ extension WorkerPool {
             }
             idle.removeAll()
             for id in slots.keys.sorted() where stoppingBusy || slots[id]!.state != .busy {
-                slots[id]!.state = .stopping
-                if let handle = slots[id]!.handle { actions.append(.stop(handle)) }
+                actions += stopWorker(id)
             }
             return actions
+        }
+
+        /// Marks worker `id` as stopping; the action that stops it, once it has a handle to stop.
+        private mutating func stopWorker(_ id: Int) -> [Action] {
+            slots[id]!.state = .stopping
+            return slots[id]!.handle.map { [.stop($0)] } ?? []
         }
 
         // MARK: Decisions

@@ -55,6 +55,11 @@ final class WorkerPool: Sendable {
         case replaced(by: WorkerPool)
         /// The function was removed from the manifest.
         case removed
+
+        /// The pool that serves the function now, if another does.
+        var pool: WorkerPool? {
+            if case .replaced(let pool) = self { pool } else { nil }
+        }
     }
 
     /// The function the pool runs, as the last reload defined it.
@@ -136,18 +141,11 @@ final class WorkerPool: Sendable {
         let worker: Worker
         let initDuration: Duration?
         switch assignment {
-        case .rejected(.retired):
-            switch successor.withLock({ $0 }) {
-            case .replaced(let pool): return await pool.invoke(invocation, timeout: timeout)
-            case .removed, .none:
-                let error = InvokerError(.functionNotFound, "function \"\(function.name)\" was removed by a reload")
-                return Execution(
-                    outcome: .failed(.rejected(error)),
-                    waited: clock.now() - arrived,
-                    generation: generation
-                )
-            }
         case .rejected(let rejection):
+            // A request that reached the pool after a reload replaced it runs on the new generation.
+            if rejection == .retired, let next = successor.withLock({ $0 }).pool {
+                return await next.invoke(invocation, timeout: timeout)
+            }
             return Execution(
                 outcome: .failed(failure(rejectedFor: rejection)),
                 waited: clock.now() - arrived,
@@ -386,8 +384,11 @@ final class WorkerPool: Sendable {
             )
         case .waitExpired:
             return .rejected(InvokerError(.throttled, "no worker of function \"\(function.name)\" became free in time"))
-        case .shuttingDown, .retired:
+        case .shuttingDown:
             return .rejected(InvokerError(.shuttingDown, "the invoker is shutting down"))
+        case .retired:
+            // Retired with no successor: the function was removed.
+            return .rejected(InvokerError(.functionNotFound, "function \"\(function.name)\" was removed by a reload"))
         case .failing(let error, let retryIn):
             return .rejected(
                 InvokerError(
