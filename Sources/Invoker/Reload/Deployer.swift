@@ -166,7 +166,9 @@ actor Deployer {
             pools[name] = old
             report.failed[name] = failure
         }
-        for (_, new) in replacing where pools[new.function.name] === new {
+        // The replacements whose new generation started.
+        let replaced = replacing.filter { pools[$0.new.function.name] === $0.new }
+        for (_, new) in replaced {
             report.replaced[new.function.name] = new.generation
         }
         let removed = current.pools.filter { manifest[$0.key] == nil }
@@ -180,13 +182,13 @@ actor Deployer {
             }
         } catch {
             // The queues could not be registered (the database is away): the new pools go, the old ones serve on.
-            for (old, new) in replacing where pools[new.function.name] === new {
+            for (old, new) in replaced {
                 new.retire(successor: old)
             }
             for name in report.added.keys { pools[name]!.retire(successor: nil) }
             throw error
         }
-        for (old, new) in replacing where pools[new.function.name] === new {
+        for (old, new) in replaced {
             old.retire(successor: new)
         }
         for pool in removed.values { pool.retire(successor: nil) }
