@@ -14,8 +14,7 @@ func buildApplication(_ configuration: ServerConfiguration, logger: Logger) asyn
     let adminKey = try AdminKey.forServer(configured: configuration.apiKey, state: state)
     let binary = try await FunctionsBinary.locate(
         explicitPath: configuration.functionsBinary,
-        build: configuration.buildFunctions,
-        logger: logger
+        build: configuration.buildFunctions
     )
     let storage = try await StorageSetup(configuration, logger: logger)
     let log = try InvocationLog(sink: storage.logSink, configuration: configuration.retention, logger: logger)

@@ -216,10 +216,8 @@ extension Serve {
         }
         let invokerDirectory = URL(fileURLWithPath: WatchProcess.invokerExecutable).deletingLastPathComponent()
         let ownPackage = FunctionsBinary.packageRoot(above: invokerDirectory)?.standardizedFileURL
-        let configuration = invokerDirectory.lastPathComponent == "release" ? "release" : "debug"
-        let binaryDirectory =
-            ownPackage?.path == package.path
-            ? invokerDirectory : package.appendingPathComponent(".build").appendingPathComponent(configuration)
+        let ownBuild = package.appendingPathComponent(".build/\(FunctionsBuild.configuration(of: invokerDirectory))")
+        let binaryDirectory = ownPackage?.path == package.path ? invokerDirectory : ownBuild
         return SourceWatch.Settings(
             build: FunctionsBuild(package: package, binaryDirectory: binaryDirectory),
             manifestPath: manifestURL.path

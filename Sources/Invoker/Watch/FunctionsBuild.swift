@@ -25,12 +25,17 @@ struct FunctionsBuild: Sendable {
     /// its last component says so, else `debug`; the scratch path is the `.build…` folder above it).
     var arguments: [String] {
         let components = binaryDirectory.pathComponents
-        let configuration = components.last == "release" ? "release" : "debug"
-        var arguments = ["build", "--product", "Functions", "--configuration", configuration]
+        var arguments = ["build", "--product", "Functions", "--configuration", Self.configuration(of: binaryDirectory)]
         if let scratch = components.lastIndex(where: { $0.hasPrefix(".build") }) {
             arguments += ["--scratch-path", NSString.path(withComponents: Array(components[...scratch]))]
         }
         return arguments
+    }
+
+    /// The build configuration whose products are in `directory`: `release` when its last component says so, else
+    /// `debug`.
+    static func configuration(of directory: URL) -> String {
+        directory.lastPathComponent == "release" ? "release" : "debug"
     }
 
     /// Runs the build, its output shown on standard error; returns how long it took.

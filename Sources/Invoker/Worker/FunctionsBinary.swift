@@ -1,5 +1,4 @@
 import Foundation
-import Logging
 import Subprocess
 
 #if canImport(System)
@@ -19,7 +18,7 @@ struct FunctionsBinary: Sendable {
 
     /// Finds the binary: `explicitPath` when given, else `Functions` beside the running invoker, built or rebuilt
     /// first when `build` is true and its sources are newer.
-    static func locate(explicitPath: String?, build: Bool, logger: Logger) async throws -> FunctionsBinary {
+    static func locate(explicitPath: String?, build: Bool) async throws -> FunctionsBinary {
         if let explicitPath {
             guard FileManager.default.isExecutableFile(atPath: explicitPath) else {
                 throw InvokerError(
