@@ -178,20 +178,47 @@ def cpu_seconds(pid):
     return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
 
 
-def children_cpu_seconds(pid):
-    """The CPU time used so far by the children of process `pid` (its workers): the live ones, and the ones it has
-    waited for, in seconds."""
-    fields = _stat_fields(pid)
-    ticks = int(fields[13]) + int(fields[14])
+def _descendants(pid):
+    """The live processes under process `pid`: its children, theirs, and so on."""
+    parents = {}
     for entry in os.listdir("/proc"):
         if entry.isdigit():
             try:
-                child = _stat_fields(entry)
+                parents[int(entry)] = int(_stat_fields(entry)[1])
             except (FileNotFoundError, ProcessLookupError):
                 continue
-            if int(child[1]) == pid:
-                ticks += int(child[11]) + int(child[12])
+    found, frontier = [], [pid]
+    while frontier:
+        parent = frontier.pop()
+        children = [child for child, ppid in parents.items() if ppid == parent]
+        found += children
+        frontier += children
+    return found
+
+
+def children_cpu_seconds(pid):
+    """The CPU time used so far by the processes under process `pid` (its workers, and whatever starts them): the
+    live ones, and the children it has waited for, in seconds."""
+    fields = _stat_fields(pid)
+    ticks = int(fields[13]) + int(fields[14])
+    for child in _descendants(pid):
+        try:
+            ticks += int(_stat_fields(child)[11]) + int(_stat_fields(child)[12])
+        except (FileNotFoundError, ProcessLookupError):
+            continue
     return ticks / CLOCK_TICKS
+
+
+def functions_worker_pids(invoker_pid):
+    """The invoker's live worker processes that run the `Functions` binary (or a snapshot of it)."""
+    workers = []
+    for pid in _descendants(invoker_pid):
+        try:
+            if os.path.basename(os.readlink(f"/proc/{pid}/exe")).startswith((".Functions", "Functions")):
+                workers.append(pid)
+        except OSError:
+            continue
+    return workers
 
 
 def rss_bytes(pid):

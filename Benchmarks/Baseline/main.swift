@@ -5,7 +5,8 @@ import NIOCore
 
 // The benchmarks' in-process baseline: a Hummingbird server that runs the same `hello` and `echo` handlers as the
 // `Functions` worker binary (their sources are linked here), in its own process, without workers. What the invoker
-// adds on top of it is what the benchmarks measure.
+// adds on top of it is what the benchmarks measure. `GET /bare/hello?name=…` answers the same text straight from a
+// Hummingbird route, without building a Function URL event: the difference to `/hello` is what the event costs.
 //
 //     Baseline [--port PORT]    (0 picks a free port; the line `baseline: serving on http://127.0.0.1:PORT` tells it)
 
@@ -28,6 +29,9 @@ let hello = InProcessFunction(name: "hello", routeKey: "GET /hello", handler: He
 let echo = InProcessFunction(name: "echo", routeKey: "POST /echo", handler: Echo(), logger: logger)
 router.get("/hello", use: hello.respond)
 router.post("/echo", use: echo.respond)
+router.get("/bare/hello") { request, _ -> String in
+    "Hello, \(request.uri.queryParameters["name"].map(String.init) ?? "world")!"
+}
 let app = Application(
     router: router,
     configuration: .init(address: .hostname("127.0.0.1", port: port), serverName: nil),

@@ -13,6 +13,8 @@ enum LogKey {
     static let memoryLimitKB = "worker.memory_limit_kb"
     /// The executable a worker runs.
     static let executable = "worker.executable"
+    /// A line of a worker's output that no invocation claimed.
+    static let outputLine = "worker.output"
     /// The invoker-wide worker limit.
     static let workerLimit = "worker.limit"
     /// The invocation an entry is about.

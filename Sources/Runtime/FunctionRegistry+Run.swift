@@ -11,6 +11,9 @@ extension FunctionRegistry {
     ///   domain socket at that descriptor.
     /// - Otherwise connects to the Runtime API at `AWS_LAMBDA_RUNTIME_API` (`host:port`). An unknown or missing
     ///   `_HANDLER` is reported to the invoker as an init error of type `Runtime.HandlerNotFound`.
+    /// - With `AWS_LAMBDA_MAX_CONCURRENCY` above 1 (the function's `concurrency`), runs that many invocations at once,
+    ///   each in a task of its own (over the Runtime API, each on a connection of its own). They share one thread:
+    ///   concurrency serves functions that wait (on I/O, on other services), not ones that compute.
     ///
     /// Logging is bootstrapped to stderr at `LOG_LEVEL` (default `info`), so the executable must not bootstrap it
     /// itself; stdout is line-buffered so the invoker sees each printed line as it is printed. Any failure to start
@@ -28,6 +31,7 @@ extension FunctionRegistry {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         // The invocation loop, the handler and the connection all run on that thread: no hops between threads.
         await withTaskExecutorPreference(EventLoopGroupTaskExecutor(group)) {
+            let concurrency = Self.concurrency()
             if let descriptor = WorkerProcess.environment(NativeRuntimeClient.descriptorVariable) {
                 guard let descriptor = CInt(descriptor) else {
                     WorkerProcess.fail(
@@ -35,16 +39,20 @@ extension FunctionRegistry {
                     )
                 }
                 do {
-                    await self.serve(
-                        client: try await NativeRuntimeClient.connect(descriptor: descriptor, group: group)
-                    )
+                    // The frames carry invocation ids: one connection serves every loop.
+                    let client = try await NativeRuntimeClient.connect(descriptor: descriptor, group: group)
+                    await self.serve(clients: Array(repeating: client, count: concurrency))
                 } catch {
                     WorkerProcess.fail("Could not use the invoker's socket (descriptor \(descriptor)): \(error)")
                 }
             } else {
                 let (host, port) = Self.runtimeAPIEndpoint()
                 do {
-                    await self.serve(client: try await RuntimeAPIClient.connect(host: host, port: port, group: group))
+                    var clients: [RuntimeAPIClient] = []
+                    for _ in 0..<concurrency {
+                        clients.append(try await RuntimeAPIClient.connect(host: host, port: port, group: group))
+                    }
+                    await self.serve(clients: clients)
                 } catch {
                     WorkerProcess.fail("Could not connect to the Runtime API at \(host):\(port): \(error)")
                 }
@@ -53,8 +61,10 @@ extension FunctionRegistry {
         try? await group.shutdownGracefully()
     }
 
-    /// Serves the function named by `_HANDLER` over `client` until the invoker closes the connection.
-    private func serve(client: some RuntimeClient) async {
+    /// Serves the function named by `_HANDLER`, one invocation loop per client, until the invoker closes the
+    /// connection.
+    private func serve<Client: RuntimeClient>(clients: [Client]) async {
+        let client = clients[0]
         let handlerName = WorkerProcess.environment("_HANDLER")
         guard let handlerName, let handler = self.handlers[handlerName] else {
             let notFound = self.handlerNotFound(handlerName)
@@ -69,7 +79,7 @@ extension FunctionRegistry {
         var logger = Logger(label: "Runtime")
         logger[metadataKey: MetadataKey.functionName] = "\(functionName)"
         do {
-            try await Self.serve(handler, client: client, functionName: functionName, logger: logger)
+            try await Self.serve(handler, clients: clients, functionName: functionName, logger: logger)
         } catch {
             WorkerProcess.fail("\(error)")
         }
@@ -101,15 +111,28 @@ extension FunctionRegistry {
         return (String(endpoint[..<separator]), port)
     }
 
-    /// Opens the existential, so the loop is specialised for the handler.
-    private static func serve(
+    /// Opens the existential, so the loops are specialised for the handler.
+    private static func serve<Client: RuntimeClient>(
         _ handler: some StreamingHandler,
-        client: some RuntimeClient,
+        clients: [Client],
         functionName: String,
         logger: Logger
     ) async throws {
-        let loop = InvocationLoop(client: client, handler: handler, functionName: functionName, logger: logger)
-        try await loop.run()
+        try await withThrowingDiscardingTaskGroup { group in
+            for client in clients {
+                let loop = InvocationLoop(client: client, handler: handler, functionName: functionName, logger: logger)
+                group.addTask { try await loop.run() }
+            }
+        }
+    }
+
+    /// How many invocations the worker runs at once: `AWS_LAMBDA_MAX_CONCURRENCY`, 1 when it is not set.
+    private static func concurrency() -> Int {
+        guard let value = WorkerProcess.environment("AWS_LAMBDA_MAX_CONCURRENCY") else { return 1 }
+        guard let concurrency = Int(value), (1...1_000).contains(concurrency) else {
+            WorkerProcess.fail("AWS_LAMBDA_MAX_CONCURRENCY is '\(value)', expected a number from 1 to 1000")
+        }
+        return concurrency
     }
 
     /// The init error of a missing or unknown `_HANDLER`, naming the handlers this executable has.

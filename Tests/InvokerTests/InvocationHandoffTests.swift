@@ -5,7 +5,7 @@ import Testing
 
 @testable import Invoker
 
-/// The handoff of an invocation between its caller and a worker connection, driven directly: each caller is a task
+/// The handoff of invocations between their callers and a worker connection, driven directly: each caller is a task
 /// suspended on the continuation the handoff keeps, timers run on an `EmbeddedEventLoop` whose time the test moves.
 @Suite("Invocation handoff")
 struct InvocationHandoffTests {
@@ -15,9 +15,9 @@ struct InvocationHandoffTests {
     }
 
     /// What `handed` says, as text.
-    func describe(_ handed: InvocationHandoff.Handed) -> String {
+    func describe(_ handed: InvocationHandoff<Int>.Handed) -> String {
         switch handed {
-        case .deliver: "deliver"
+        case .deliver(let ask): "deliver through \(ask)"
         case .queued: "queued"
         case .gone(let exit): "gone: \(exit)"
         }
@@ -29,7 +29,7 @@ struct InvocationHandoffTests {
         case .success(.response(let body)): "response \(String(buffer: body))"
         case .success(.error(let error)): "error \(error.type)"
         case .success: "another reply"
-        case .failure(let error as WorkerGone): "gone: \(error.exit)"
+        case .failure(let error as WorkerGone): "gone: \(error.exit), \(error.delivered ? "delivered" : "not delivered")"
         case .failure(is WorkerTimedOut): "timed out"
         case .failure(is CancellationError): "cancelled"
         case .failure(let error): "failed: \(error)"
@@ -39,19 +39,14 @@ struct InvocationHandoffTests {
     /// A worker's answer with body `text`.
     func answer(_ text: String) -> WorkerReply { .response(ByteBuffer(string: text)) }
 
-    @Test("handed to a worker that waits for work, an invocation is delivered at once and answered")
+    @Test("handed to a worker that waits for work, an invocation is delivered at once through its ask and answered")
     func deliveredAtOnce() async throws {
-        var handoff = InvocationHandoff()
+        var handoff = InvocationHandoff<Int>()
+        #expect(handoff.workerAsks(1).freedSlot)
         let caller = await SuspendedCaller<WorkerReply>.make()
-        let handed = handoff.hand(
-            invocation("a"),
-            timeout: .seconds(3),
-            reply: caller.continuation,
-            workerWaiting: true
-        )
-        #expect(describe(handed) == "deliver")
-        // It is in flight, not queued: the worker asking again gets nothing new.
-        #expect(handoff.workerAsks() == nil)
+        let handed = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
+        #expect(describe(handed) == "deliver through 1")
+        #expect(handoff.isInFlight("a"))
         let reply = handoff.finish("a")
         try #require(reply).resume(returning: answer("ok"))
         #expect(describe(await caller.result) == "response ok")
@@ -61,31 +56,77 @@ struct InvocationHandoffTests {
 
     @Test("handed to a busy worker, an invocation is queued until the worker asks, then in flight")
     func queuedUntilAsked() async throws {
-        var handoff = InvocationHandoff()
+        var handoff = InvocationHandoff<Int>()
         let caller = await SuspendedCaller<WorkerReply>.make()
-        let handed = handoff.hand(
-            invocation("a"),
-            timeout: .seconds(7),
-            reply: caller.continuation,
-            workerWaiting: false
-        )
+        let handed = handoff.hand(invocation("a"), timeout: .seconds(7), reply: caller.continuation)
         #expect(describe(handed) == "queued")
-        let asked = handoff.workerAsks()
-        #expect(asked?.invocation.id == "a" && asked?.timeout == .seconds(7))
-        #expect(handoff.workerAsks() == nil)
-        // The worker asking again without answering drops it: its caller is the one to fail.
-        let reply = handoff.abandonInFlight()
-        try #require(reply).resume(returning: .error(.noResponse))
+        let asked = handoff.workerAsks(1)
+        #expect(asked.delivered?.invocation.id == "a" && asked.delivered?.timeout == .seconds(7))
+        #expect(!asked.freedSlot, "the ask took the queued invocation: no slot is free")
+        // The worker asking again without answering gives it up: its caller is the one to fail.
+        let again = handoff.workerAsks(2)
+        #expect(again.freedSlot)
+        try #require(again.abandoned).resume(returning: .error(.noResponse))
         #expect(describe(await caller.result) == "error Runtime.NoResponse")
-        #expect(handoff.abandonInFlight() == nil)
         #expect(handoff.finish("a") == nil)
+    }
+
+    @Test("a worker with two slots holds two invocations at once; a third waits for an answer and the next ask")
+    func twoSlots() async throws {
+        var handoff = InvocationHandoff<Int>(capacity: 2)
+        #expect(handoff.workerAsks(1).freedSlot)
+        #expect(handoff.workerAsks(2).freedSlot)
+        let a = await SuspendedCaller<WorkerReply>.make()
+        let b = await SuspendedCaller<WorkerReply>.make()
+        let c = await SuspendedCaller<WorkerReply>.make()
+        #expect(describe(handoff.hand(invocation("a"), timeout: .seconds(3), reply: a.continuation)) == "deliver through 1")
+        #expect(describe(handoff.hand(invocation("b"), timeout: .seconds(3), reply: b.continuation)) == "deliver through 2")
+        #expect(describe(handoff.hand(invocation("c"), timeout: .seconds(3), reply: c.continuation)) == "queued")
+        // Answers come back in any order, each to its own caller.
+        try #require(handoff.finish("b")).resume(returning: answer("b"))
+        #expect(describe(await b.result) == "response b")
+        let asked = handoff.workerAsks(3)
+        #expect(asked.abandoned == nil, "a slot was free: nothing is given up")
+        #expect(asked.delivered?.invocation.id == "c")
+        try #require(handoff.finish("a")).resume(returning: answer("a"))
+        try #require(handoff.finish("c")).resume(returning: answer("c"))
+        #expect(describe(await a.result) == "response a")
+        #expect(describe(await c.result) == "response c")
+    }
+
+    @Test("an ask beyond the worker's slots with nothing in flight replaces the oldest ask and frees no slot")
+    func askBeyondSlots() async {
+        var handoff = InvocationHandoff<Int>(capacity: 2)
+        _ = handoff.workerAsks(1)
+        _ = handoff.workerAsks(2)
+        #expect(!handoff.workerAsks(3).freedSlot)
+        let caller = await SuspendedCaller<WorkerReply>.make()
+        #expect(describe(handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)) == "deliver through 2")
+        handoff.finish("a")?.resume(returning: answer("a"))
+        _ = await caller.result
+    }
+
+    @Test("a streaming invocation keeps its slot until its stream ends; an ask beyond the slots cuts the stream")
+    func streamsKeepTheirSlot() async throws {
+        var handoff = InvocationHandoff<Int>()
+        _ = handoff.workerAsks(1)
+        let caller = await SuspendedCaller<WorkerReply>.make()
+        _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
+        try #require(handoff.beginStream("a")).resume(returning: answer("stream"))
+        _ = await caller.result
+        #expect(handoff.beginStream("a") == nil)
+        #expect(handoff.finish("a") == nil, "a streaming invocation has no caller left")
+        let asked = handoff.workerAsks(2)
+        #expect(asked.truncatedStream == "a")
+        #expect(!handoff.endStream("a"))
     }
 
     @Test("an answer ends only the invocation it names")
     func finishMatchesTheID() async throws {
-        var handoff = InvocationHandoff()
+        var handoff = InvocationHandoff<Int>()
+        _ = handoff.workerAsks(1)
         let caller = await SuspendedCaller<WorkerReply>.make()
-        _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation, workerWaiting: true)
+        _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
         #expect(handoff.finish("b") == nil)
         let reply = handoff.finish("a")
         try #require(reply).resume(returning: answer("a"))
@@ -94,21 +135,22 @@ struct InvocationHandoffTests {
 
     @Test("a cancelled invocation leaves the queue: the worker asking later gets nothing")
     func cancelledWhileQueued() async throws {
-        var handoff = InvocationHandoff()
+        var handoff = InvocationHandoff<Int>()
         let caller = await SuspendedCaller<WorkerReply>.make()
-        _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation, workerWaiting: false)
+        _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
         let reply = handoff.finish("a")
         try #require(reply).resume(throwing: CancellationError())
         #expect(describe(await caller.result) == "cancelled")
-        #expect(handoff.workerAsks() == nil)
+        #expect(handoff.workerAsks(1).delivered == nil)
     }
 
     @Test("an answer cancels the invocation's timer; a timer for an invocation no longer in flight is refused")
     func answerCancelsTimer() async throws {
         let loop = EmbeddedEventLoop()
-        var handoff = InvocationHandoff()
+        var handoff = InvocationHandoff<Int>()
+        _ = handoff.workerAsks(1)
         let caller = await SuspendedCaller<WorkerReply>.make()
-        _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation, workerWaiting: true)
+        _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
         let fired = Fired()
         let timer = loop.scheduleTask(in: .seconds(3)) { _ = fired.count.add(1, ordering: .relaxed) }
         let timing = handoff.timing("a", with: timer)
@@ -131,9 +173,10 @@ struct InvocationHandoffTests {
         let connection = FakeConnection()
         let caller = await SuspendedCaller<WorkerReply>.make()
         let handed = connection.withHandoff {
-            $0.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation, workerWaiting: true)
+            _ = $0.workerAsks(1)
+            return $0.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
         }
-        #expect(describe(handed) == "deliver")
+        #expect(describe(handed) == "deliver through 1")
         connection.startTimer("a", timeout: .seconds(3), on: loop)
         loop.advanceTime(by: .seconds(3))
         #expect(describe(await caller.result) == "timed out")
@@ -147,40 +190,42 @@ struct InvocationHandoffTests {
         let (handedOff, handedOffContinuation) = AsyncStream.makeStream(of: Void.self)
         let task = Task {
             try await connection.awaitReply(to: invocation) { reply in
-                _ = connection.withHandoff {
-                    $0.hand(invocation, timeout: .seconds(3), reply: reply, workerWaiting: false)
-                }
+                _ = connection.withHandoff { $0.hand(invocation, timeout: .seconds(3), reply: reply) }
                 handedOffContinuation.yield()
             }
         }
         for await _ in handedOff { break }
         task.cancel()
         #expect(describe(await task.result) == "cancelled")
-        #expect(connection.withHandoff { $0.workerAsks() } == nil)
+        #expect(connection.withHandoff { $0.workerAsks(1).delivered } == nil)
     }
 
-    @Test("when the worker exits, the callers in flight and queued fail with its exit, and later ones at once")
+    @Test("when the worker exits, the callers in flight fail with its exit, queued ones may run elsewhere")
     func workerGone() async throws {
-        var handoff = InvocationHandoff()
+        let connection = FakeConnection()
         let inFlight = await SuspendedCaller<WorkerReply>.make()
         let queued = await SuspendedCaller<WorkerReply>.make()
-        _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: inFlight.continuation, workerWaiting: true)
-        _ = handoff.hand(invocation("b"), timeout: .seconds(3), reply: queued.continuation, workerWaiting: false)
-        let waiting = handoff.close(exit: .signaled(9))
-        try #require(waiting.count == 2)
-        for reply in waiting { reply.resume(throwing: WorkerGone(exit: .signaled(9))) }
-        #expect(describe(await inFlight.result) == "gone: signal 9 (SIGKILL)")
-        #expect(describe(await queued.result) == "gone: signal 9 (SIGKILL)")
-        #expect(handoff.exit == .signaled(9))
-        #expect(handoff.workerAsks() == nil)
+        connection.withHandoff {
+            _ = $0.workerAsks(1)
+            _ = $0.hand(invocation("a"), timeout: .seconds(3), reply: inFlight.continuation)
+            _ = $0.hand(invocation("b"), timeout: .seconds(3), reply: queued.continuation)
+        }
+        connection.close(exit: .signaled(9))
+        #expect(describe(await inFlight.result) == "gone: signal 9 (SIGKILL), delivered")
+        #expect(describe(await queued.result) == "gone: signal 9 (SIGKILL), not delivered")
+        #expect(connection.withHandoff { $0.exit } == .signaled(9))
+        #expect(connection.withHandoff { $0.workerAsks(1).delivered } == nil)
 
         let late = await SuspendedCaller<WorkerReply>.make()
-        let handed = handoff.hand(invocation("c"), timeout: .seconds(3), reply: late.continuation, workerWaiting: true)
+        let handed = connection.withHandoff {
+            $0.hand(invocation("c"), timeout: .seconds(3), reply: late.continuation)
+        }
         #expect(describe(handed) == "gone: signal 9 (SIGKILL)")
         // `gone` leaves the caller to the connection, which fails it.
         late.continuation.resume(throwing: WorkerGone(exit: .signaled(9)))
-        #expect(describe(await late.result) == "gone: signal 9 (SIGKILL)")
-        #expect(handoff.close(exit: .exited(0)).isEmpty)
+        #expect(describe(await late.result) == "gone: signal 9 (SIGKILL), delivered")
+        let closedAgain = connection.withHandoff { $0.close(exit: .exited(0)) }
+        #expect(closedAgain.delivered.isEmpty && closedAgain.undelivered.isEmpty)
     }
 }
 
@@ -191,7 +236,7 @@ private final class Fired: Sendable {
 
 /// The smallest connection that keeps a handoff, to drive the timer and the cancellation that both transports share.
 private final class FakeConnection: HandingOffConnection {
-    private let handoff = Mutex(InvocationHandoff())
+    private let handoff = Mutex(InvocationHandoff<Int>())
 
     var environment: [String: String] { [:] }
     var workerDescriptor: CInt? { nil }
@@ -201,10 +246,10 @@ private final class FakeConnection: HandingOffConnection {
     }
 
     func close(exit: WorkerExit) {
-        for reply in withHandoff({ $0.close(exit: exit) }) { reply.resume(throwing: WorkerGone(exit: exit)) }
+        fail(withHandoff { $0.close(exit: exit) }, exit: exit)
     }
 
-    func withHandoff<Result>(_ body: (inout InvocationHandoff) -> Result) -> Result {
+    func withHandoff<Result>(_ body: (inout InvocationHandoff<Int>) -> Result) -> Result {
         handoff.withLock { body(&$0) }
     }
 }

@@ -19,7 +19,8 @@ struct WorkerPoolStateMachineTests {
         max: Int = 8,
         maxWaiting: Int = 100,
         idleTimeout: Duration = .seconds(10),
-        memoryLimitKB: Int? = nil
+        memoryLimitKB: Int? = nil,
+        concurrency: Int = 1
     ) -> Machine {
         Machine(
             limits: .init(
@@ -27,7 +28,8 @@ struct WorkerPoolStateMachineTests {
                 max: max,
                 maxWaiting: maxWaiting,
                 idleTimeout: idleTimeout,
-                memoryLimitKB: memoryLimitKB
+                memoryLimitKB: memoryLimitKB,
+                concurrency: concurrency
             )
         )
     }
@@ -348,15 +350,15 @@ extension WorkerPoolStateMachineTests {
         var machine = machine(max: 2)
         _ = machine.requestArrived(0, deadline: at(.seconds(10)), now: start)
         _ = machine.ready(0, now: start)
-        machine.streamStarted(0, deadline: at(.seconds(3)))
+        machine.streamStarted(0, invocation: "a", deadline: at(.seconds(3)))
         #expect(!machine.tick(now: at(.seconds(2))).contains(.kill(0, .timeout)))
         #expect(machine.tick(now: at(.seconds(3))).contains(.kill(0, .timeout)))
         #expect(!machine.tick(now: at(.seconds(4))).contains(.kill(0, .timeout)), "killed once")
 
         _ = machine.requestArrived(1, deadline: at(.seconds(10)), now: at(.seconds(4)))
         _ = machine.ready(1, now: at(.seconds(4)))
-        machine.streamStarted(1, deadline: at(.seconds(7)))
-        machine.streamEnded(1, runTime: .seconds(1), answered: true)
+        machine.streamStarted(1, invocation: "b", deadline: at(.seconds(7)))
+        machine.streamEnded(1, invocation: "b", runTime: .seconds(1), answered: true)
         #expect(!machine.tick(now: at(.seconds(8))).contains(.kill(1, .timeout)))
         #expect(machine.averageRun == .seconds(1))
     }
@@ -398,6 +400,118 @@ extension WorkerPoolStateMachineTests {
         let exit = machine.workerExited(0, exit: .signaled(9), onPurpose: false, now: at(.seconds(6)))
         #expect(exit.contains(.wakeTicker))
         #expect(machine.tick(now: at(.seconds(6) + .milliseconds(50))).spawned == [1])
+    }
+
+    @Test("a request takes an idle worker its caller prefers (one on its event loop) over the most recent one")
+    func prefersNearWorkers() {
+        var machine = machine()
+        for id in 0..<2 {
+            _ = machine.requestArrived(id, deadline: at(.seconds(10)), now: start)
+        }
+        _ = machine.ready(0, now: at(.milliseconds(5)))
+        _ = machine.ready(1, now: at(.milliseconds(6)))
+        _ = machine.workerReady(0, now: at(.milliseconds(10)))
+        _ = machine.workerReady(1, now: at(.milliseconds(11)))
+        let near = machine.requestArrived(2, deadline: at(.seconds(10)), now: at(.milliseconds(20))) { $0 == 0 }
+        #expect(near.dispatched == [Served(0, 2)], "worker 1 was used last, but worker 0 is near")
+        let any = machine.requestArrived(3, deadline: at(.seconds(10)), now: at(.milliseconds(20))) { $0 == 0 }
+        #expect(any.dispatched == [Served(1, 3)], "with no near worker free, another one serves")
+    }
+}
+
+/// Workers that run several invocations at once: the pool counts slots.
+@Suite("Worker pool state machine, concurrency")
+struct WorkerPoolConcurrencyTests {
+    typealias Machine = WorkerPool.StateMachine<Int, Int>
+    let start = ContinuousClock.now
+
+    func machine(max: Int = 8, concurrency: Int) -> Machine {
+        Machine(limits: .init(max: max, idleTimeout: .seconds(10), concurrency: concurrency))
+    }
+
+    func at(_ offset: Duration) -> ContinuousClock.Instant { start + offset }
+
+    /// Worker `id` starts and every one of its slots asks for work: what a native worker's `ready` does.
+    func readyInEverySlot(_ machine: inout Machine, _ id: Int, now: ContinuousClock.Instant) -> [Served] {
+        (0..<machine.limits.concurrency).flatMap { _ in machine.ready(id, now: now).dispatched }
+    }
+
+    @Test("a burst of six requests with four slots per worker spawns two workers, and each worker takes four")
+    func burstSpawnsBySlots() {
+        var machine = machine(concurrency: 4)
+        let spawned = (0..<6).flatMap { machine.requestArrived($0, deadline: at(.seconds(10)), now: start).spawned }
+        #expect(spawned == [0, 1])
+        let first = readyInEverySlot(&machine, 0, now: at(.milliseconds(5)))
+        #expect(first == [Served(0, 0), Served(0, 1), Served(0, 2), Served(0, 3)])
+        let second = readyInEverySlot(&machine, 1, now: at(.milliseconds(6)))
+        #expect(second == [Served(1, 4), Served(1, 5)])
+        #expect(machine.slotsInUse == 6)
+        #expect(machine.count(.busy) == 2)
+    }
+
+    @Test("requests fill a busy worker's free slots before they wake an idle one")
+    func packsBusyWorkers() {
+        var machine = machine(concurrency: 3)
+        for id in 0..<2 {
+            _ = machine.requestArrived(id, deadline: at(.seconds(10)), now: start)
+        }
+        _ = readyInEverySlot(&machine, 0, now: at(.milliseconds(5)))
+        _ = readyInEverySlot(&machine, 1, now: at(.milliseconds(5)))
+        // Worker 0 took both waiting requests; worker 1 is idle.
+        #expect(machine.count(.idle) == 1)
+        let third = machine.requestArrived(2, deadline: at(.seconds(10)), now: at(.milliseconds(10)))
+        #expect(third.dispatched == [Served(0, 2)])
+        let fourth = machine.requestArrived(3, deadline: at(.seconds(10)), now: at(.milliseconds(10)))
+        #expect(fourth.dispatched == [Served(1, 3)], "worker 0 is full: the idle worker takes it")
+    }
+
+    @Test("a full worker's request waits for the slot that answers next, not for a new worker when one is at max")
+    func waitsForASlot() {
+        var machine = machine(max: 1, concurrency: 2)
+        for id in 0..<3 {
+            _ = machine.requestArrived(id, deadline: at(.seconds(10)), now: start)
+        }
+        #expect(readyInEverySlot(&machine, 0, now: at(.milliseconds(5))).count == 2)
+        #expect(machine.waiters.count == 1)
+        // One slot answers and asks again: the waiting request takes it.
+        #expect(machine.workerReady(0, now: at(.milliseconds(20))).dispatched == [Served(0, 2)])
+        // Both answer: the worker is idle again.
+        _ = machine.workerReady(0, now: at(.milliseconds(30)))
+        _ = machine.workerReady(0, now: at(.milliseconds(31)))
+        #expect(machine.count(.idle) == 1 && machine.slotsInUse == 0)
+        // A slot asking more often than it has slots frees nothing beyond them.
+        _ = machine.workerReady(0, now: at(.milliseconds(32)))
+        #expect(machine.slots[0]?.free == 2)
+    }
+
+    @Test("a retired pool stops a worker with several invocations only once every slot has answered")
+    func retiredStopsWhenEverySlotAnswered() {
+        var machine = machine(concurrency: 2)
+        for id in 0..<2 {
+            _ = machine.requestArrived(id, deadline: at(.seconds(10)), now: start)
+        }
+        _ = readyInEverySlot(&machine, 0, now: at(.milliseconds(5)))
+        #expect(machine.retire().stopped.isEmpty)
+        #expect(machine.workerReady(0, now: at(.milliseconds(10))).stopped.isEmpty)
+        #expect(machine.workerReady(0, now: at(.milliseconds(11))).stopped == [0])
+    }
+
+    @Test("the autoscaler sizes the pool by slots: steady demand of 8 invocations calls for 2 workers of 4 slots")
+    func autoscalesBySlots() {
+        var machine = machine(max: 10, concurrency: 4)
+        for id in 0..<8 {
+            _ = machine.requestArrived(id, deadline: at(.seconds(10)), now: start)
+        }
+        for id in machine.slots.keys.sorted() {
+            _ = readyInEverySlot(&machine, id, now: at(.milliseconds(5)))
+        }
+        var workers = machine.liveWorkers
+        for step in 1...40 {
+            workers = max(workers, machine.tick(now: at(.milliseconds(50 * step))).spawned.count + machine.liveWorkers)
+        }
+        // 8 in use / 0.7 utilisation / 4 slots: 3 workers at most, never one per invocation.
+        #expect(machine.liveWorkers <= 3)
+        #expect(workers <= 3)
     }
 }
 

@@ -8,7 +8,7 @@ extension FunctionDefinition {
     /// The fields a function may have in the manifest.
     static let fields = [
         "handler", "command", "workingDirectory", "http", "timeout", "memory", "scaling", "environment", "queue",
-        "limits", "transport", "schedules",
+        "limits", "transport", "schedules", "concurrency",
     ]
 
     /// Reads and validates one function; relative paths are resolved against `directory`.
@@ -28,6 +28,7 @@ extension FunctionDefinition {
         self.routes = try (object.objects("http") ?? []).map { try HTTPRoute($0, directory: directory) }
         self.timeout = try object.seconds("timeout", in: 0.001...900) ?? Self.defaultTimeout
         self.memoryMB = try object.integer("memory", in: 16...1_048_576) ?? Self.defaultMemoryMB
+        self.concurrency = try object.integer("concurrency", in: 1...1_000) ?? 1
         self.scaling = try object.object("scaling").map(Scaling.init) ?? Scaling()
         self.environment = try Self.environment(object)
         self.queue = try object.object("queue").map(QueueTrigger.init)

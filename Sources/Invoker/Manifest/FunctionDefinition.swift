@@ -14,6 +14,8 @@ struct FunctionDefinition: Sendable, Equatable {
     var timeout: Duration
     /// The memory limit of one worker, in MiB.
     var memoryMB: Int
+    /// How many invocations one worker runs at once (1 to 1,000).
+    var concurrency = 1
     /// How many workers the function keeps and may grow to.
     var scaling: Scaling
     /// The environment the worker sees, besides the Lambda variables.

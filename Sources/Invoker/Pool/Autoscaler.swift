@@ -20,6 +20,8 @@ struct Autoscaler: Sendable {
     var panicWindow: Duration = .seconds(6)
     /// The ratio of panic demand to current workers that starts a panic.
     var panicThreshold = 2.0
+    /// How many invocations one worker runs at once: the demand is counted in invocations, workers in slots.
+    var slotsPerWorker = 1
 
     private var samples: [(time: ContinuousClock.Instant, demand: Int, arrivals: Int)] = []
     private var panicUntil: ContinuousClock.Instant?
@@ -74,7 +76,7 @@ struct Autoscaler: Sendable {
     }
 
     private func workers(for demand: Double) -> Int {
-        demand <= 0 ? 0 : Int((demand / targetUtilization).rounded(.up))
+        demand <= 0 ? 0 : Int((demand / targetUtilization / Double(slotsPerWorker)).rounded(.up))
     }
 
     /// The average demand over the samples since `start`: the larger of the observed concurrency and the arrival

@@ -14,9 +14,9 @@ extension WorkerPool {
         enum WorkerState: Equatable, Sendable {
             /// Spawned, not yet asking for work.
             case starting
-            /// Waiting for work.
+            /// Asking for work in every slot.
             case idle
-            /// Running an invocation (until it asks for the next one).
+            /// Running an invocation in at least one slot (until that slot asks for the next one).
             case busy
             /// Being stopped.
             case stopping
@@ -75,6 +75,8 @@ extension WorkerPool {
             var idleTimeout: Duration = .seconds(60)
             /// The resident memory a busy worker may use, in KiB; nil leaves memory unwatched.
             var memoryLimitKB: Int? = nil
+            /// How many invocations one worker runs at once: its slots.
+            var concurrency = 1
         }
 
         /// Counters since the pool started, for status displays.
@@ -99,10 +101,12 @@ extension WorkerPool {
             var readyAt: ContinuousClock.Instant?
             /// How many invocations it was handed.
             var invocations = 0
+            /// How many of its slots ask for work.
+            var free = 0
             /// The error it reported while initialising, if any.
             var initError: WorkerError?
-            /// When the response it is streaming must be finished.
-            var streamDeadline: ContinuousClock.Instant?
+            /// When each response it is streaming must be finished, by invocation id.
+            var streamDeadlines: [String: ContinuousClock.Instant] = [:]
         }
 
         /// A request waiting for a worker.
@@ -122,6 +126,8 @@ extension WorkerPool {
         /// Idle workers with the instant they became idle: those that never served an invocation first, then the
         /// others from the least to the most recently used (taken from the end).
         private(set) var idle: [(id: Int, since: ContinuousClock.Instant)] = []
+        /// Busy workers with a slot that asks for work (with a `concurrency` above 1).
+        private(set) var roomy: Set<Int> = []
         /// Requests waiting for a worker, oldest first.
         private(set) var waiters = CircularBuffer<Waiting>()
         /// Whether the pool is shutting down (or retired).
@@ -151,6 +157,7 @@ extension WorkerPool {
             self.limits = limits
             autoscaler.stableWindow = Swift.max(limits.idleTimeout, .seconds(1))
             autoscaler.panicWindow = autoscaler.stableWindow / 10
+            autoscaler.slotsPerWorker = limits.concurrency
         }
 
         /// The state of every live worker, by id.
@@ -164,6 +171,12 @@ extension WorkerPool {
         /// Workers that are not being stopped.
         var liveWorkers: Int { slots.count - count(.stopping) }
 
+        /// The slots of the busy workers that do not ask for work: invocations running, or just finished in a slot
+        /// that has not asked for the next yet.
+        var slotsInUse: Int {
+            slots.values.reduce(0) { $0 + ($1.state == .busy ? limits.concurrency - $1.free : 0) }
+        }
+
         // MARK: Events
 
         /// The pool starts at `now`: spawn workers up to the minimum.
@@ -176,20 +189,22 @@ extension WorkerPool {
             return actions
         }
 
-        /// A request arrived at `now`; it waits for a worker until `deadline` at the latest.
+        /// A request arrived at `now`; it waits for a worker until `deadline` at the latest. Of the workers with a
+        /// free slot, it takes one that `isNear` accepts if there is one (the pool prefers a worker on the request's
+        /// own event loop: no thread hop there and back).
         mutating func requestArrived(
             _ waiter: Waiter,
             deadline: ContinuousClock.Instant,
-            now: ContinuousClock.Instant
+            now: ContinuousClock.Instant,
+            preferring isNear: (Handle) -> Bool = { _ in true }
         )
             -> [Action]
         {
             guard !isShuttingDown else { return reject(waiter, isRetired ? .retired : .shuttingDown) }
             arrivalsSinceTick += 1
             var actions = wakeTicker()
-            if let worker = idle.popLast() {
-                slots[worker.id]!.state = .busy
-                actions.append(dispatch(worker.id, to: Waiting(waiter: waiter, arrivedAt: now, deadline: deadline)))
+            if let id = workerWithFreeSlot(preferring: isNear) {
+                actions.append(dispatch(id, to: Waiting(waiter: waiter, arrivedAt: now, deadline: deadline)))
                 return actions
             }
             if liveWorkers == 0, !backoff.allowsSpawn(now: now), let error = backoff.lastError,
@@ -214,13 +229,15 @@ extension WorkerPool {
             return []
         }
 
-        /// Worker `id` asked for work at `now`.
+        /// A slot of worker `id` asked for work at `now` (the first time: the worker is initialised).
         mutating func workerReady(_ id: Int, now: ContinuousClock.Instant) -> [Action] {
             guard var slot = slots[id], let handle = slot.handle else { return [] }
             guard slot.state != .stopping else { return [.stop(handle)] }
+            slot.free = Swift.min(slot.free + 1, limits.concurrency)
             guard !isShuttingDown else {
-                slots[id]!.state = .stopping
-                return [.stop(handle)]
+                // A retired pool's busy worker stops once every slot has answered.
+                slots[id] = slot
+                return slot.free == limits.concurrency ? stopWorker(id) : []
             }
             let wasStarting = slot.state == .starting
             if wasStarting {
@@ -230,10 +247,15 @@ extension WorkerPool {
             }
             slots[id] = slot
             if let waiting = waiters.popFirst() {
-                slots[id]!.state = .busy
                 return [dispatch(id, to: waiting)]
             }
+            guard slot.free == limits.concurrency else {
+                slots[id]!.state = .busy
+                roomy.insert(id)
+                return []
+            }
             slots[id]!.state = .idle
+            roomy.remove(id)
             // A worker that has served nothing yet has no warm caches: it goes behind the ones that have.
             if wasStarting {
                 idle.insert((id, now), at: 0)
@@ -254,14 +276,15 @@ extension WorkerPool {
             backoff.invocationAnswered()
         }
 
-        /// Worker `id` began streaming a response that must be finished by `deadline`.
-        mutating func streamStarted(_ id: Int, deadline: ContinuousClock.Instant) {
-            slots[id]?.streamDeadline = deadline
+        /// Worker `id` began streaming its response to `invocation`, which must be finished by `deadline`.
+        mutating func streamStarted(_ id: Int, invocation: String, deadline: ContinuousClock.Instant) {
+            slots[id]?.streamDeadlines[invocation] = deadline
         }
 
-        /// Worker `id`'s streamed response ended after `runTime`; `answered` is false when the worker died first.
-        mutating func streamEnded(_ id: Int, runTime: Duration, answered: Bool) {
-            slots[id]?.streamDeadline = nil
+        /// Worker `id`'s streamed response to `invocation` ended after `runTime`; `answered` is false when the worker
+        /// died first.
+        mutating func streamEnded(_ id: Int, invocation: String, runTime: Duration, answered: Bool) {
+            slots[id]?.streamDeadlines[invocation] = nil
             if answered { invocationAnswered(runTime: runTime) }
         }
 
@@ -281,6 +304,7 @@ extension WorkerPool {
         {
             guard let slot = slots.removeValue(forKey: id) else { return [] }
             idle.removeAll { $0.id == id }
+            roomy.remove(id)
             var actions: [Action] = []
             var failure: WorkerError?
             if !onPurpose {
@@ -320,15 +344,15 @@ extension WorkerPool {
             guard !isShuttingDown || isRetired else { return actions }
             for (id, slot) in slots where slot.state == .busy {
                 guard let handle = slot.handle else { continue }
-                if let deadline = slot.streamDeadline, deadline <= now {
-                    slots[id]!.streamDeadline = nil
+                if slot.streamDeadlines.values.contains(where: { $0 <= now }) {
+                    slots[id]!.streamDeadlines.removeAll()
                     actions.append(.kill(handle, .timeout))
                 } else if limits.memoryLimitKB != nil {
                     actions.append(.sampleMemory(id, handle))
                 }
             }
             guard !isRetired else { return actions }
-            autoscaler.record(now: now, demand: count(.busy) + waiters.count, arrivals: arrivalsSinceTick)
+            autoscaler.record(now: now, demand: slotsInUse + waiters.count, arrivals: arrivalsSinceTick)
             arrivalsSinceTick = 0
             let wanted = autoscaler.desiredWorkers(now: now, current: liveWorkers, averageRun: averageRun)
             let desired = Swift.min(Swift.max(wanted, limits.min), limits.max)
@@ -357,6 +381,7 @@ extension WorkerPool {
         /// them, and workers beyond a lower maximum stop as they become idle.
         mutating func limitsChanged(_ limits: Limits, now: ContinuousClock.Instant) -> [Action] {
             self.limits = limits
+            autoscaler.slotsPerWorker = limits.concurrency
             guard !isShuttingDown else { return [] }
             var actions = wakeTicker()
             while liveWorkers > limits.max, let (id, _) = idle.popLast() {
@@ -392,6 +417,7 @@ extension WorkerPool {
                 actions += reject(waiting.waiter, rejection)
             }
             idle.removeAll()
+            roomy.removeAll()
             for id in slots.keys.sorted() where stoppingBusy || slots[id]!.state != .busy {
                 actions += stopWorker(id)
             }
@@ -406,10 +432,32 @@ extension WorkerPool {
 
         // MARK: Decisions
 
-        /// Hands worker `id` the request `waiting`; a request that waited for this worker's start is a cold start.
+        /// A worker with a slot that asks for work, taken out of the idle list or the busy ones with room: a busy
+        /// worker first (the fullest, so that the others go idle and can be retired), else the idle worker used most
+        /// recently; among them, one that `isNear` accepts first.
+        private mutating func workerWithFreeSlot(preferring isNear: (Handle) -> Bool) -> Int? {
+            let slots = self.slots
+            func near(_ id: Int) -> Bool { slots[id]!.handle.map(isNear) ?? false }
+            func fuller(_ a: Int, _ b: Int) -> Bool { (slots[a]!.free, a) < (slots[b]!.free, b) }
+            if !roomy.isEmpty, let id = roomy.filter(near).min(by: fuller) ?? roomy.min(by: fuller) {
+                return id
+            }
+            let index = idle.lastIndex { near($0.id) } ?? idle.indices.last
+            return index.map { idle.remove(at: $0).id }
+        }
+
+        /// Hands worker `id` the request `waiting` in one of its free slots; a request that waited for this worker's
+        /// start is a cold start.
         private mutating func dispatch(_ id: Int, to waiting: Waiting) -> Action {
             let slot = slots[id]!
             slots[id]!.invocations += 1
+            slots[id]!.free -= 1
+            slots[id]!.state = .busy
+            if slots[id]!.free > 0 {
+                roomy.insert(id)
+            } else {
+                roomy.remove(id)
+            }
             var initDuration: Duration?
             if slot.invocations == 0, let readyAt = slot.readyAt, readyAt > waiting.arrivedAt {
                 initDuration = readyAt - slot.spawnedAt
@@ -448,15 +496,15 @@ extension WorkerPool {
         /// workers it has than by paying cold starts).
         private mutating func spawnsForWaiters(now: ContinuousClock.Instant) -> [Int] {
             guard backoff.allowsSpawn(now: now) else { return [] }
-            var uncovered = waiters.count - count(.starting)
+            var uncovered = waiters.count - count(.starting) * limits.concurrency
             if let run = averageRun, run > .zero {
                 let coldStart = averageColdStart ?? Self.assumedColdStart
-                uncovered -= count(.busy) * Int(coldStart / run)
+                uncovered -= slotsInUse * Int(coldStart / run)
             }
             var spawned: [Int] = []
             while uncovered > 0 && slots.count < limits.max {
                 spawned.append(newWorker(now: now))
-                uncovered -= 1
+                uncovered -= limits.concurrency
             }
             return spawned
         }

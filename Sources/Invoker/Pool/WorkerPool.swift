@@ -1,9 +1,11 @@
 import Logging
 import NIOCore
+import NIOPosix
 import ServiceLifecycle
 import Synchronization
 
-/// The worker processes of one function. Requests take an idle worker (the most recently used) or wait for one;
+/// The worker processes of one function, each running up to the function's `concurrency` invocations at once.
+/// Requests take a free slot (on a busy worker with room, else on the idle worker used most recently) or wait for one;
 /// the pool's ``StateMachine`` owns its state and decides when to spawn (for waiting requests and for the headroom
 /// the load calls for) and when to retire idle workers, within the function's `scaling` limits and the invoker-wide
 /// ``WorkerBudget``.
@@ -112,7 +114,8 @@ final class WorkerPool: Sendable {
             max: function.scaling.max,
             maxWaiting: function.scaling.maxQueue,
             idleTimeout: function.scaling.idleTimeout,
-            memoryLimitKB: function.memoryMB * 1024
+            memoryLimitKB: function.memoryMB * 1024,
+            concurrency: function.concurrency
         )
     }
 
@@ -135,8 +138,14 @@ final class WorkerPool: Sendable {
     func invoke(_ invocation: Invocation, timeout: Duration) async -> Execution {
         let arrived = clock.now()
         let deadline = arrived + max(timeout, Self.minimumWait)
+        // A worker whose connection is on this thread's event loop answers without a hop to another thread and back.
+        let loop = MultiThreadedEventLoopGroup.currentEventLoop
         let assignment = await withCheckedContinuation { continuation in
-            act { $0.requestArrived(continuation, deadline: deadline, now: arrived) }
+            act {
+                $0.requestArrived(continuation, deadline: deadline, now: arrived) { worker in
+                    loop.map { worker.eventLoop === $0 } ?? true
+                }
+            }
         }
         let worker: Worker
         let initDuration: Duration?
@@ -157,7 +166,13 @@ final class WorkerPool: Sendable {
         let started = clock.now()
         var invocation = invocation
         invocation.deadlineEpochMs = EpochTime.nowMs() + Int64(timeout.milliseconds.rounded())
+        worker.output.begin(invocation: invocation.id)
         let answer = await run(invocation, on: worker, timeout: timeout)
+        if case .notDelivered = answer {
+            // The worker ended before it took the invocation: it runs on another.
+            _ = await worker.output.take(invocation: invocation.id)
+            return await self.invoke(invocation, timeout: timeout)
+        }
         // The outcome is set below from the answer; an empty response stands in until then (describing a failure
         // up front would cost every invocation its text and JSON).
         var execution = Execution(
@@ -171,7 +186,7 @@ final class WorkerPool: Sendable {
         )
         switch answer {
         case .answered(.stream(let stream)):
-            machine.withLock { $0.streamStarted(worker.id, deadline: started + timeout) }
+            machine.withLock { $0.streamStarted(worker.id, invocation: invocation.id, deadline: started + timeout) }
             execution.outcome = .streaming(
                 StreamedReply(
                     stream: stream,
@@ -180,7 +195,9 @@ final class WorkerPool: Sendable {
                     worker: worker,
                     function: function,
                     ran: { [clock] in clock.now() - started },
-                    ended: { ran, answered in self.streamEnded(on: worker, ran: ran, answered: answered) }
+                    ended: { [id = invocation.id] ran, answered in
+                        self.streamEnded(id, on: worker, ran: ran, answered: answered)
+                    }
                 )
             )
             return execution
@@ -192,12 +209,14 @@ final class WorkerPool: Sendable {
             execution.outcome = .failed(.functionError(error))
         case .failed(let failure):
             execution.outcome = .failed(failure)
+        case .notDelivered:
+            preconditionFailure("an invocation that never reached its worker runs on another")
         }
         if case .answered = answer {
             machine.withLock { $0.invocationAnswered(runTime: execution.ran) }
         }
         execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
-        execution.log = await worker.output.take()
+        execution.log = await worker.output.take(invocation: invocation.id)
         return execution
     }
 
@@ -311,7 +330,9 @@ final class WorkerPool: Sendable {
             let (worker, pipeWriteEnd) = try await Worker.prepare(
                 id: id,
                 transport: function.transport,
-                eventLoop: eventLoopGroup.next()
+                concurrency: function.concurrency,
+                eventLoop: eventLoopGroup.next(),
+                logger: logger
             ) { [weak self] worker, event in self?.handle(event, from: worker) }
             let now = clock.now()
             act { $0.workerStarted(id, handle: worker, now: now) }
@@ -347,9 +368,9 @@ final class WorkerPool: Sendable {
         }
     }
 
-    /// The worker's streamed response ended; `answered` is false when the worker died first.
-    private func streamEnded(on worker: Worker, ran: Duration, answered: Bool) {
-        machine.withLock { $0.streamEnded(worker.id, runTime: ran, answered: answered) }
+    /// The worker's streamed response to invocation `id` ended; `answered` is false when the worker died first.
+    private func streamEnded(_ id: String, on worker: Worker, ran: Duration, answered: Bool) {
+        machine.withLock { $0.streamEnded(worker.id, invocation: id, runTime: ran, answered: answered) }
     }
 
     /// Ticks while anything needs time to pass; parked otherwise, until an event wakes it.
@@ -407,6 +428,8 @@ final class WorkerPool: Sendable {
         case answered(WorkerReply)
         /// The worker did not answer: it timed out or died.
         case failed(InvocationFailure)
+        /// The worker ended before the invocation reached it.
+        case notDelivered
     }
 
     private func run(_ invocation: Invocation, on worker: Worker, timeout: Duration) async -> Answer {
@@ -416,6 +439,7 @@ final class WorkerPool: Sendable {
             worker.kill(.timeout)
             return .failed(.timedOut(after: timeout, invocationID: invocation.id))
         } catch let gone as WorkerGone {
+            guard gone.delivered else { return .notDelivered }
             return .failed(worker.failure(exit: gone.exit, invocationID: invocation.id, function: function))
         } catch {
             // Only cancellation gets here: the worker's state is unknown, so it is not used again.

@@ -130,7 +130,7 @@ final class StreamedReply: Sendable {
         execution.ran = ran()
         ended(execution.ran, stream.ending.map { !$0.isWorkerGone } ?? false)
         execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
-        execution.log = await worker.output.take()
+        execution.log = await worker.output.take(invocation: invocationID)
         return execution
     }
 }

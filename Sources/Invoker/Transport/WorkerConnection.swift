@@ -1,8 +1,8 @@
 import NIOCore
 
 /// The channel through which the pool talks to one worker process: the native transport (binary frames on a Unix
-/// domain socket) or the Lambda Runtime API over HTTP. Both keep the same semantics: one invocation at a time,
-/// delivered when the worker asks for work, timed from its delivery.
+/// domain socket) or the Lambda Runtime API over HTTP. Both keep the same semantics: as many invocations at once as
+/// the function's `concurrency`, each delivered when the worker asks for work and timed from its delivery.
 protocol WorkerConnection: Sendable {
     /// The environment variables that tell the worker process how to reach this connection.
     var environment: [String: String] { get }
@@ -31,7 +31,7 @@ extension WorkerConnection {
 
 /// Something a worker did that its pool needs to know about.
 enum WorkerEvent: Sendable {
-    /// The worker asked for its next invocation: it is idle (and, the first time, initialised).
+    /// A slot of the worker asked for work (the first time: the worker is initialised).
     case ready
     /// The worker replied to its invocation; its output up to now belongs to that invocation.
     case replied
@@ -45,4 +45,6 @@ enum WorkerEvent: Sendable {
 struct WorkerGone: Error, Sendable {
     /// How the process ended.
     var exit: WorkerExit
+    /// Whether the worker had the invocation; one it never received may run on another worker.
+    var delivered = true
 }

@@ -26,6 +26,8 @@ final class Worker: Sendable {
     let id: Int
     /// The channel invocations go through.
     let connection: any WorkerConnection
+    /// The event loop the connection and the output pipe are served on.
+    let eventLoop: any EventLoop
     /// The worker's captured stdout and stderr.
     let output: OutputCapture
 
@@ -43,8 +45,8 @@ final class Worker: Sendable {
         var pid: pid_t?
         var exited = false
         var killReason: KillReason?
-        /// The worker asked for work before its spawn returned its process id: the pool hears of it then.
-        var readyBeforePID = false
+        /// How many of its slots asked for work before its spawn returned its process id: the pool hears of them then.
+        var readiesBeforePID = 0
     }
 
     private let state = Mutex(State())
@@ -55,23 +57,29 @@ final class Worker: Sendable {
     private init(
         id: Int,
         connection: any WorkerConnection,
+        eventLoop: any EventLoop,
         output: OutputCapture,
         outputChannel: any Channel,
         onEvent: @escaping @Sendable (Worker, WorkerEvent) -> Void
     ) {
         self.id = id
         self.connection = connection
+        self.eventLoop = eventLoop
         self.output = output
         self.outputChannel = outputChannel
         self.onEvent = onEvent
     }
 
-    /// Prepares a worker: its connection over `transport` and its output pipe, both on one event loop so the output
-    /// can be fenced exactly when a reply arrives. `onEvent` receives the worker's events.
+    /// Prepares a worker that runs `concurrency` invocations at once: its connection over `transport` and its
+    /// output pipe, both on one event loop so the output can be fenced exactly when a reply arrives. `onEvent`
+    /// receives the worker's events; output lines that belong to no invocation (with `concurrency` above 1) are
+    /// logged to `logger`.
     static func prepare(
         id: Int,
         transport: FunctionDefinition.Transport,
+        concurrency: Int,
         eventLoop: any EventLoop,
+        logger: Logger,
         onEvent: @escaping @Sendable (Worker, WorkerEvent) -> Void
     ) async throws -> (worker: Worker, pipeWriteEnd: CInt) {
         // A socket pair rather than a pipe: it can be created close-on-exec atomically, so no other worker spawned
@@ -82,7 +90,12 @@ final class Worker: Sendable {
         }
         shutdown(fds[0], Int32(SHUT_WR))
         shutdown(fds[1], Int32(SHUT_RD))
-        let capture = OutputCapture(descriptor: fds[0])
+        let capture = OutputCapture(
+            descriptor: fds[0],
+            attribution: concurrency == 1
+                ? .sequential
+                : .byRequestID { line in logger.info("Worker output", metadata: [LogKey.outputLine: "\(line)"]) }
+        )
         let channel: any Channel
         do {
             channel = try await NIOPipeBootstrap(group: eventLoop)
@@ -105,9 +118,15 @@ final class Worker: Sendable {
         }
         do {
             switch transport {
-            case .native: connection = try await NativeConnection.open(on: eventLoop, onEvent: forward)
+            case .native:
+                connection = try await NativeConnection.open(on: eventLoop, capacity: concurrency, onEvent: forward)
             case .runtimeAPI:
-                connection = try await RuntimeAPIConnection.listen(on: eventLoop, peers: .undecided, onEvent: forward)
+                connection = try await RuntimeAPIConnection.listen(
+                    on: eventLoop,
+                    peers: .undecided,
+                    capacity: concurrency,
+                    onEvent: forward
+                )
             }
         } catch {
             channel.close(promise: nil)
@@ -117,6 +136,7 @@ final class Worker: Sendable {
         let worker = Worker(
             id: id,
             connection: connection,
+            eventLoop: eventLoop,
             output: capture,
             outputChannel: channel,
             onEvent: onEvent
@@ -130,7 +150,7 @@ final class Worker: Sendable {
     private func forward(_ event: WorkerEvent) {
         if case .ready = event {
             let known = state.withLock { state in
-                if state.pid == nil { state.readyBeforePID = true }
+                if state.pid == nil { state.readiesBeforePID += 1 }
                 return state.pid != nil
             }
             guard known else { return }
@@ -175,12 +195,12 @@ final class Worker: Sendable {
                 error: .fileDescriptor(output, closeAfterSpawningProcess: false)
             ) { execution in
                 POSIX.close(pipeWriteEnd)
-                let announce = self.state.withLock { state in
+                let readies = self.state.withLock { state in
                     state.pid = execution.processIdentifier.value
-                    defer { state.readyBeforePID = false }
-                    return state.readyBeforePID
+                    defer { state.readiesBeforePID = 0 }
+                    return state.readiesBeforePID
                 }
-                if announce { self.onEvent(self, .ready) }
+                for _ in 0..<readies { self.onEvent(self, .ready) }
                 await self.superviseUntilExit()
             }
             switch result.terminationStatus {

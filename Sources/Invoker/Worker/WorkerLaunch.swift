@@ -64,6 +64,7 @@ struct WorkerLaunch: Sendable {
         case .logGroup: return "/aws/lambda/\(function.name)"
         case .region, .defaultRegion: return region
         case .taskRoot: return directory
+        case .maxConcurrency: return function.concurrency > 1 ? String(function.concurrency) : nil
         }
     }
 

@@ -27,6 +27,9 @@ enum WorkerVariable: String, CaseIterable, Sendable {
     case defaultRegion = "AWS_DEFAULT_REGION"
     /// The worker's working directory.
     case taskRoot = "LAMBDA_TASK_ROOT"
+    /// How many invocations the worker runs at once: the function's `concurrency`, set when it is above 1 (as Lambda
+    /// sets it for multi-concurrency; runtime clients that support it hold that many invocations).
+    case maxConcurrency = "AWS_LAMBDA_MAX_CONCURRENCY"
 
     /// The names of every variable the invoker sets, which a manifest may not set.
     static let reservedNames: Set<String> = Set(allCases.map(\.rawValue))

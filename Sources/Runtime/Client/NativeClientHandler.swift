@@ -1,7 +1,7 @@
 import NIOCore
 
-/// The worker's end of the native transport: receives invocations, which may arrive before the loop asks for them,
-/// and hands them out one at a time.
+/// The worker's end of the native transport: receives invocations, which may arrive before a loop asks for them,
+/// and hands them out in order to the loops that ask (one, or the worker's `AWS_LAMBDA_MAX_CONCURRENCY`).
 ///
 /// Used only on the channel's event loop, where ``NativeRuntimeClient`` runs.
 final class NativeClientHandler: ChannelInboundHandler {
@@ -9,7 +9,7 @@ final class NativeClientHandler: ChannelInboundHandler {
     typealias OutboundOut = NativeFrame
 
     private var received: [NativeInvocation] = []
-    private var waiting: UnsafeContinuation<NativeInvocation, any Error>?
+    private var waiting: [UnsafeContinuation<NativeInvocation, any Error>] = []
     private var closedBecause: RuntimeClientError?
     private var context: ChannelHandlerContext?
 
@@ -23,13 +23,12 @@ final class NativeClientHandler: ChannelInboundHandler {
 
     /// Resumes `continuation` with the next invocation, at once if one has arrived.
     func next(_ continuation: UnsafeContinuation<NativeInvocation, any Error>) {
-        precondition(self.waiting == nil, "the invocation loop asked for two invocations at once")
         if !self.received.isEmpty {
             continuation.resume(returning: self.received.removeFirst())
         } else if let closedBecause {
             continuation.resume(throwing: closedBecause)
         } else {
-            self.waiting = continuation
+            self.waiting.append(continuation)
         }
     }
 
@@ -49,9 +48,8 @@ final class NativeClientHandler: ChannelInboundHandler {
                 context: context
             )
         }
-        if let waiting {
-            self.waiting = nil
-            waiting.resume(returning: invocation)
+        if !self.waiting.isEmpty {
+            self.waiting.removeFirst().resume(returning: invocation)
         } else {
             self.received.append(invocation)
         }
@@ -59,8 +57,11 @@ final class NativeClientHandler: ChannelInboundHandler {
 
     func channelInactive(context: ChannelHandlerContext) {
         self.closedBecause = self.closedBecause ?? .connectionClosed(during: "a wait for the next invocation")
-        self.waiting?.resume(throwing: self.closedBecause!)
-        self.waiting = nil
+        let waiting = self.waiting
+        self.waiting.removeAll()
+        for continuation in waiting {
+            continuation.resume(throwing: self.closedBecause!)
+        }
         context.fireChannelInactive()
     }
 

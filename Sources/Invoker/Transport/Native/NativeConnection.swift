@@ -13,29 +13,35 @@ import Darwin
 /// the worker's standard input. A warm invocation is one frame each way, with the event and the response as raw
 /// bytes: no HTTP, no listening socket, no connect.
 final class NativeConnection: HandingOffConnection {
-    private struct State {
-        var handoff = InvocationHandoff()
-        var workerWaiting = false
-    }
+    /// The worker asks for work by being ready (once per slot) and by answering: nothing to answer the ask through.
+    typealias Ask = Void
 
     /// How long a worker whose connection failed has to exit before it is taken to be alive without it.
     static let exitGracePeriod: TimeAmount = .seconds(2)
 
-    private let state = Mutex(State())
+    private let handoff: Mutex<InvocationHandoff<Void>>
     private let channel: any Channel
     private let onEvent: @Sendable (WorkerEvent) -> Void
     let workerDescriptor: CInt?
 
-    private init(channel: any Channel, workerDescriptor: CInt, onEvent: @escaping @Sendable (WorkerEvent) -> Void) {
+    private init(
+        channel: any Channel,
+        workerDescriptor: CInt,
+        capacity: Int,
+        onEvent: @escaping @Sendable (WorkerEvent) -> Void
+    ) {
+        self.handoff = Mutex(InvocationHandoff(capacity: capacity))
         self.channel = channel
         self.workerDescriptor = workerDescriptor
         self.onEvent = onEvent
     }
 
-    /// Creates the socket pair and serves the invoker's end on `eventLoop`; `onEvent` is called on that loop
-    /// whenever the worker does something the pool must know about.
+    /// Creates the socket pair and serves the invoker's end on `eventLoop`, for a worker that runs `capacity`
+    /// invocations at once; `onEvent` is called on that loop whenever the worker does something the pool must know
+    /// about.
     static func open(
         on eventLoop: any EventLoop,
+        capacity: Int = 1,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void
     ) async throws -> NativeConnection {
         var fds: [CInt] = [0, 0]
@@ -62,7 +68,12 @@ final class NativeConnection: HandingOffConnection {
             POSIX.close(fds[1])
             throw error
         }
-        let connection = NativeConnection(channel: channel, workerDescriptor: fds[1], onEvent: onEvent)
+        let connection = NativeConnection(
+            channel: channel,
+            workerDescriptor: fds[1],
+            capacity: capacity,
+            onEvent: onEvent
+        )
         handler.connection = connection
         return connection
     }
@@ -71,36 +82,29 @@ final class NativeConnection: HandingOffConnection {
 
     func invoke(_ invocation: Invocation, timeout: TimeAmount) async throws -> WorkerReply {
         try await awaitReply(to: invocation) { reply in
-            let handed = state.withLock { state in
-                defer { state.workerWaiting = false }
-                return state.handoff.hand(
-                    invocation,
-                    timeout: timeout,
-                    reply: reply,
-                    workerWaiting: state.workerWaiting
-                )
-            }
-            switch handed {
+            switch handoff.withLock({ $0.hand(invocation, timeout: timeout, reply: reply) }) {
             case .deliver:
-                channel.eventLoop.execute { self.send(invocation, timeout: timeout) }
+                if channel.eventLoop.inEventLoop {
+                    send(invocation, timeout: timeout)
+                } else {
+                    channel.eventLoop.execute { self.send(invocation, timeout: timeout) }
+                }
             case .gone(let exit):
-                reply.resume(throwing: WorkerGone(exit: exit))
+                reply.resume(throwing: WorkerGone(exit: exit, delivered: false))
             case .queued:
                 break
             }
         }
     }
 
-    func withHandoff<Result>(_ body: (inout InvocationHandoff) -> Result) -> Result {
-        state.withLock { body(&$0.handoff) }
+    func withHandoff<Result>(_ body: (inout InvocationHandoff<Void>) -> Result) -> Result {
+        handoff.withLock { body(&$0) }
     }
 
     func close(exit: WorkerExit) {
-        let waiting = state.withLock { $0.handoff.close(exit: exit) }
+        let callers = handoff.withLock { $0.close(exit: exit) }
         channel.close(promise: nil)
-        for reply in waiting {
-            reply.resume(throwing: WorkerGone(exit: exit))
-        }
+        fail(callers, exit: exit)
     }
 
     /// Sends an invocation in flight and starts its timer; on the event loop.
@@ -122,28 +126,31 @@ final class NativeConnection: HandingOffConnection {
 
     // MARK: Called by the handler, on the event loop
 
-    /// The worker asks for work: sends the queued invocation, or notes that the worker waits.
-    func workerAsks() {
-        let (abandoned, queued) = state.withLock { state in
-            let abandoned = state.handoff.abandonInFlight()
-            let queued = state.handoff.workerAsks()
-            state.workerWaiting = queued == nil
-            return (abandoned, queued)
+    /// The worker is ready: it asks for as many invocations as it has slots.
+    func workerReady() {
+        for _ in 0..<withHandoff({ $0.capacity }) {
+            workerAsks()
         }
-        if let abandoned {
+    }
+
+    /// The worker asks for one invocation: sends the queued one, or notes that the worker waits for one.
+    private func workerAsks() {
+        let asked = handoff.withLock { $0.workerAsks(()) }
+        if let abandoned = asked.abandoned {
             onEvent(.replied)
             abandoned.resume(returning: .error(.noResponse))
         }
-        if let (invocation, timeout) = queued {
+        if let (invocation, timeout) = asked.delivered {
             send(invocation, timeout: timeout)
-        } else {
+        }
+        if asked.freedSlot {
             onEvent(.ready)
         }
     }
 
     /// The worker answered invocation `id` (and asks for the next); false when `id` is not in flight.
     func complete(id: String, with reply: WorkerReply) -> Bool {
-        guard let caller = state.withLock({ $0.handoff.finish(id) }) else { return false }
+        guard let caller = handoff.withLock({ $0.finish(id) }) else { return false }
         onEvent(.replied)
         caller.resume(returning: reply)
         workerAsks()
@@ -172,16 +179,13 @@ final class NativeConnection: HandingOffConnection {
         }
     }
 
-    /// The worker broke the protocol: its invocation in flight fails with `error`, and the worker is not used
+    /// The worker broke the protocol: its invocations in flight fail with `error`, and the worker is not used
     /// again.
     func violated(_ error: WorkerError) {
-        let caller = state.withLock { state in
-            state.workerWaiting = false
-            return state.handoff.abandonInFlight()
-        }
+        let callers = handoff.withLock { $0.abandonInFlight() }
         channel.close(promise: nil)
-        if let caller {
-            onEvent(.replied)
+        if !callers.isEmpty { onEvent(.replied) }
+        for caller in callers {
             caller.resume(returning: .error(error))
         }
         onEvent(.unusable)

@@ -27,7 +27,7 @@ final class NativeConnectionHandler: ChannelInboundHandler, Sendable {
         }
         switch unwrapInboundIn(data) {
         case .ready:
-            connection.workerAsks()
+            connection.workerReady()
         case .response(let id, let body):
             let reply: WorkerReply =
                 body.readableBytes > Invocation.maxPayloadBytes

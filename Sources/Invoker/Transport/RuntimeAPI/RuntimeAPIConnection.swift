@@ -5,20 +5,24 @@ import Synchronization
 
 /// A worker's own Lambda Runtime API (2018-06-01) endpoint, listening on `127.0.0.1` at an ephemeral port.
 ///
-/// The worker long-polls `GET …/invocation/next`; ``invoke(_:)`` answers that poll with an invocation and waits for
-/// the worker's `POST …/response` or `POST …/error`. Any Lambda runtime client works against it. When workers run
-/// under their own user ids, only the worker's user may connect (see ``AllowedPeers``).
+/// The worker long-polls `GET …/invocation/next` (as many at once as its function's `concurrency`, each on a
+/// connection of its own); ``invoke(_:timeout:)`` answers a poll with an invocation and waits for the worker's
+/// `POST …/response` or `POST …/error`. Any Lambda runtime client works against it. When workers run under their own
+/// user ids, only the worker's user may connect (see ``AllowedPeers``).
 final class RuntimeAPIConnection: HandingOffConnection {
+    /// A parked `GET …/next` is what an invocation is delivered through.
+    typealias Ask = NextRequest
+
     /// Lambda-style request-handling state, guarded by one lock.
     private struct State {
         var port = 0
         var serverChannel: (any Channel)?
-        var parked: NextRequest?
-        var handoff = InvocationHandoff()
-        var streaming: ResponseStream?
+        var handoff: InvocationHandoff<NextRequest>
+        /// The responses being streamed, by invocation id.
+        var streams: [String: ResponseStream] = [:]
     }
 
-    private let state = Mutex(State())
+    private let state: Mutex<State>
     private let eventLoop: any EventLoop
     private let onEvent: @Sendable (WorkerEvent) -> Void
     /// Who may connect now.
@@ -27,22 +31,25 @@ final class RuntimeAPIConnection: HandingOffConnection {
     private init(
         eventLoop: any EventLoop,
         peers: AllowedPeers,
+        capacity: Int,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void
     ) {
+        self.state = Mutex(State(handoff: InvocationHandoff(capacity: capacity)))
         self.eventLoop = eventLoop
         self.allowedPeers = Mutex(peers)
         self.onEvent = onEvent
     }
 
     /// Starts listening on `eventLoop` for connections from `peers` (a worker's listener starts `.undecided` and
-    /// learns its user from ``admit(only:)``); `onEvent` is called on that loop whenever the worker does something
-    /// the pool must know about.
+    /// learns its user from ``admit(only:)``), for a worker that runs `capacity` invocations at once; `onEvent` is
+    /// called on that loop whenever the worker does something the pool must know about.
     static func listen(
         on eventLoop: any EventLoop,
         peers: AllowedPeers = .anyone,
+        capacity: Int = 1,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void
     ) async throws -> RuntimeAPIConnection {
-        let connection = RuntimeAPIConnection(eventLoop: eventLoop, peers: peers, onEvent: onEvent)
+        let connection = RuntimeAPIConnection(eventLoop: eventLoop, peers: peers, capacity: capacity, onEvent: onEvent)
         let channel = try await ServerBootstrap(group: eventLoop)
             .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
             .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
@@ -71,59 +78,43 @@ final class RuntimeAPIConnection: HandingOffConnection {
 
     func invoke(_ invocation: Invocation, timeout: TimeAmount) async throws -> WorkerReply {
         try await awaitReply(to: invocation) { reply in
-            let (handed, parked) = state.withLock { state in
-                let parked = state.parked
-                state.parked = nil
-                let handed = state.handoff.hand(
-                    invocation,
-                    timeout: timeout,
-                    reply: reply,
-                    workerWaiting: parked != nil
-                )
-                return (handed, parked)
-            }
-            switch handed {
-            case .deliver:
-                let next = parked!
+            switch state.withLock({ $0.handoff.hand(invocation, timeout: timeout, reply: reply) }) {
+            case .deliver(let next):
                 eventLoop.execute {
                     next.deliver(invocation)
                     self.startTimer(invocation.id, timeout: timeout, on: self.eventLoop)
                 }
             case .gone(let exit):
-                reply.resume(throwing: WorkerGone(exit: exit))
+                reply.resume(throwing: WorkerGone(exit: exit, delivered: false))
             case .queued:
                 break
             }
         }
     }
 
-    func withHandoff<Result>(_ body: (inout InvocationHandoff) -> Result) -> Result {
+    func withHandoff<Result>(_ body: (inout InvocationHandoff<NextRequest>) -> Result) -> Result {
         state.withLock { body(&$0.handoff) }
     }
 
     func close(exit: WorkerExit) {
-        let (channel, waiting, stream) = state.withLock { state in
-            state.parked = nil
-            defer { state.streaming = nil }
-            return (state.serverChannel, state.handoff.close(exit: exit), state.streaming)
+        let (channel, callers, streams) = state.withLock { state in
+            defer { state.streams.removeAll() }
+            return (state.serverChannel, state.handoff.close(exit: exit), state.streams.values)
         }
         channel?.close(promise: nil)
-        for reply in waiting {
-            reply.resume(throwing: WorkerGone(exit: exit))
+        fail(callers, exit: exit)
+        for stream in streams {
+            stream.end(.workerGone(exit))
         }
-        stream?.end(.workerGone(exit))
     }
 
     // MARK: Called by the handler, on the worker's event loop
 
     /// The worker asks for work: returns the invocation to send now, or parks the request until there is one.
     func next(_ request: NextRequest) -> Invocation? {
-        let (queued, abandoned, unfinished) = state.withLock { state in
-            defer { state.streaming = nil }
-            let abandoned = state.handoff.abandonInFlight()
-            let queued = state.handoff.workerAsks()
-            if queued == nil { state.parked = request }
-            return (queued, abandoned, state.streaming)
+        let (asked, unfinished) = state.withLock { state in
+            let asked = state.handoff.workerAsks(request)
+            return (asked, asked.truncatedStream.flatMap { state.streams.removeValue(forKey: $0) })
         }
         if let unfinished {
             onEvent(.replied)
@@ -136,23 +127,21 @@ final class RuntimeAPIConnection: HandingOffConnection {
                 )
             )
         }
-        if let abandoned {
+        if let abandoned = asked.abandoned {
             onEvent(.replied)
             abandoned.resume(returning: .error(.noResponse))
         }
-        if let (invocation, timeout) = queued {
-            startTimer(invocation.id, timeout: timeout, on: eventLoop)
-            return invocation
+        if asked.freedSlot {
+            onEvent(.ready)
         }
-        onEvent(.ready)
-        return nil
+        guard let (invocation, timeout) = asked.delivered else { return nil }
+        startTimer(invocation.id, timeout: timeout, on: eventLoop)
+        return invocation
     }
 
     /// A parked request's connection closed before it got an invocation.
     func abandon(_ request: NextRequest) {
-        state.withLock { state in
-            if state.parked?.id == request.id { state.parked = nil }
-        }
+        state.withLock { $0.handoff.withdrawAsks { $0.id == request.id } }
     }
 
     /// The worker answered invocation `id`; false when `id` is not the invocation in flight.
@@ -173,8 +162,8 @@ final class RuntimeAPIConnection: HandingOffConnection {
     ) -> ResponseStream? {
         let stream = ResponseStream(contentType: contentType, resumeReading: resumeReading)
         let caller = state.withLock { state in
-            let caller = state.handoff.finish(id)
-            if caller != nil { state.streaming = stream }
+            let caller = state.handoff.beginStream(id)
+            if caller != nil { state.streams[id] = stream }
             return caller
         }
         guard let caller else { return nil }
@@ -182,12 +171,13 @@ final class RuntimeAPIConnection: HandingOffConnection {
         return stream
     }
 
-    /// The worker finished streaming: its output up to now belongs to the invocation, then the stream ends.
-    func endStream(_ stream: ResponseStream, _ ending: ResponseStream.Ending) {
+    /// The worker finished streaming its response to invocation `id`: its output up to now belongs to the
+    /// invocation, then the stream ends.
+    func endStream(id: String, _ stream: ResponseStream, _ ending: ResponseStream.Ending) {
         let current = state.withLock { state -> Bool in
-            guard state.streaming === stream else { return false }
-            state.streaming = nil
-            return true
+            guard state.streams[id] === stream else { return false }
+            state.streams[id] = nil
+            return state.handoff.endStream(id)
         }
         if current { onEvent(.replied) }
         stream.end(ending)

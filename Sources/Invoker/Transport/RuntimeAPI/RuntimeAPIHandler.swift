@@ -40,7 +40,7 @@ final class RuntimeAPIHandler: ChannelInboundHandler, RemovableChannelHandler {
             guard let stream else {
                 return rejectUnknownID(context, keepAlive, id: id)
             }
-            connection.endStream(stream, Self.ending(trailers: trailers))
+            connection.endStream(id: id, stream, Self.ending(trailers: trailers))
             accepted(context, keepAlive)
         case .body(var chunk):
             guard !tooLarge else { return }
