@@ -118,7 +118,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "FixtureFunctions",
-            dependencies: ["Runtime", .product(name: "NIOCore", package: "swift-nio")],
+            dependencies: [
+                "Runtime", .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Tests/Fixtures",
             swiftSettings: swiftSettings
         ),

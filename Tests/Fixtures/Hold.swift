@@ -1,3 +1,4 @@
+import Logging
 import Runtime
 
 #if canImport(Glibc)

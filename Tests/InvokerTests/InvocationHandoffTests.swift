@@ -42,7 +42,8 @@ struct InvocationHandoffTests {
     @Test("handed to a worker that waits for work, an invocation is delivered at once through its ask and answered")
     func deliveredAtOnce() async throws {
         var handoff = InvocationHandoff<Int>()
-        #expect(handoff.workerAsks(1).freedSlot)
+        let first = handoff.workerAsks(1)
+        #expect(first.freedSlot)
         let caller = await SuspendedCaller<WorkerReply>.make()
         let handed = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
         #expect(describe(handed) == "deliver through 1")
@@ -74,22 +75,28 @@ struct InvocationHandoffTests {
     @Test("a worker with two slots holds two invocations at once; a third waits for an answer and the next ask")
     func twoSlots() async throws {
         var handoff = InvocationHandoff<Int>(capacity: 2)
-        #expect(handoff.workerAsks(1).freedSlot)
-        #expect(handoff.workerAsks(2).freedSlot)
+        let asks = [handoff.workerAsks(1), handoff.workerAsks(2)]
+        #expect(asks.allSatisfy { $0.freedSlot })
         let a = await SuspendedCaller<WorkerReply>.make()
         let b = await SuspendedCaller<WorkerReply>.make()
         let c = await SuspendedCaller<WorkerReply>.make()
-        #expect(describe(handoff.hand(invocation("a"), timeout: .seconds(3), reply: a.continuation)) == "deliver through 1")
-        #expect(describe(handoff.hand(invocation("b"), timeout: .seconds(3), reply: b.continuation)) == "deliver through 2")
-        #expect(describe(handoff.hand(invocation("c"), timeout: .seconds(3), reply: c.continuation)) == "queued")
+        let handed = [
+            handoff.hand(invocation("a"), timeout: .seconds(3), reply: a.continuation),
+            handoff.hand(invocation("b"), timeout: .seconds(3), reply: b.continuation),
+            handoff.hand(invocation("c"), timeout: .seconds(3), reply: c.continuation),
+        ]
+        #expect(handed.map(describe) == ["deliver through 1", "deliver through 2", "queued"])
         // Answers come back in any order, each to its own caller.
-        try #require(handoff.finish("b")).resume(returning: answer("b"))
+        let answeredB = handoff.finish("b")
+        try #require(answeredB).resume(returning: answer("b"))
         #expect(describe(await b.result) == "response b")
         let asked = handoff.workerAsks(3)
         #expect(asked.abandoned == nil, "a slot was free: nothing is given up")
         #expect(asked.delivered?.invocation.id == "c")
-        try #require(handoff.finish("a")).resume(returning: answer("a"))
-        try #require(handoff.finish("c")).resume(returning: answer("c"))
+        let answeredA = handoff.finish("a")
+        let answeredC = handoff.finish("c")
+        try #require(answeredA).resume(returning: answer("a"))
+        try #require(answeredC).resume(returning: answer("c"))
         #expect(describe(await a.result) == "response a")
         #expect(describe(await c.result) == "response c")
     }
@@ -99,9 +106,11 @@ struct InvocationHandoffTests {
         var handoff = InvocationHandoff<Int>(capacity: 2)
         _ = handoff.workerAsks(1)
         _ = handoff.workerAsks(2)
-        #expect(!handoff.workerAsks(3).freedSlot)
+        let beyond = handoff.workerAsks(3)
+        #expect(!beyond.freedSlot)
         let caller = await SuspendedCaller<WorkerReply>.make()
-        #expect(describe(handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)) == "deliver through 2")
+        let handed = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
+        #expect(describe(handed) == "deliver through 2")
         handoff.finish("a")?.resume(returning: answer("a"))
         _ = await caller.result
     }
@@ -112,13 +121,17 @@ struct InvocationHandoffTests {
         _ = handoff.workerAsks(1)
         let caller = await SuspendedCaller<WorkerReply>.make()
         _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
-        try #require(handoff.beginStream("a")).resume(returning: answer("stream"))
+        let streaming = handoff.beginStream("a")
+        try #require(streaming).resume(returning: answer("stream"))
         _ = await caller.result
-        #expect(handoff.beginStream("a") == nil)
-        #expect(handoff.finish("a") == nil, "a streaming invocation has no caller left")
+        let again = handoff.beginStream("a")
+        let finished = handoff.finish("a")
+        #expect(again == nil)
+        #expect(finished == nil, "a streaming invocation has no caller left")
         let asked = handoff.workerAsks(2)
         #expect(asked.truncatedStream == "a")
-        #expect(!handoff.endStream("a"))
+        let ended = handoff.endStream("a")
+        #expect(!ended)
     }
 
     @Test("an answer ends only the invocation it names")
@@ -141,7 +154,8 @@ struct InvocationHandoffTests {
         let reply = handoff.finish("a")
         try #require(reply).resume(throwing: CancellationError())
         #expect(describe(await caller.result) == "cancelled")
-        #expect(handoff.workerAsks(1).delivered == nil)
+        let asked = handoff.workerAsks(1)
+        #expect(asked.delivered == nil)
     }
 
     @Test("an answer cancels the invocation's timer; a timer for an invocation no longer in flight is refused")

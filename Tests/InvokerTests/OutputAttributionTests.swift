@@ -43,8 +43,11 @@ struct OutputAttributionTests {
         })
         capture.begin(invocation: first)
         capture.begin(invocation: second)
-        capture.append(ByteBuffer(string: "invocation.id=\(first) one\nplain print\ninvocation.id=\(sec"))
-        capture.append(ByteBuffer(string: "ond) two\ninvocation.id=\(first) three\n"))
+        // The second line of `second` arrives in two reads.
+        let output = Array("invocation.id=\(first) one\nplain print\ninvocation.id=\(second) two\n".utf8)
+        capture.append(ByteBuffer(bytes: output[..<60]))
+        capture.append(ByteBuffer(bytes: output[60...]))
+        capture.append(ByteBuffer(string: "invocation.id=\(first) three\n"))
         capture.fence()
         #expect(await capture.take(invocation: first) == "invocation.id=\(first) one\ninvocation.id=\(first) three\n")
         #expect(await capture.take(invocation: second) == "invocation.id=\(second) two\n")

@@ -151,6 +151,8 @@ struct InvocationHandoff<Ask> {
     }
 }
 
+extension InvocationHandoff: Sendable where Ask: Sendable {}
+
 /// The error an invocation gets when its timeout passes before the worker replies.
 struct WorkerTimedOut: Error, Sendable {}
 

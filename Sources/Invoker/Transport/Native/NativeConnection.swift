@@ -184,10 +184,11 @@ final class NativeConnection: HandingOffConnection {
     func violated(_ error: WorkerError) {
         let callers = handoff.withLock { $0.abandonInFlight() }
         channel.close(promise: nil)
+        // The pool hears first, so no caller goes on believing the worker usable.
+        onEvent(.unusable)
         if !callers.isEmpty { onEvent(.replied) }
         for caller in callers {
             caller.resume(returning: .error(error))
         }
-        onEvent(.unusable)
     }
 }
