@@ -221,6 +221,21 @@ def functions_worker_pids(invoker_pid):
     return workers
 
 
+def context_switches(pid):
+    """How many times the threads of process `pid` have given up the CPU to wait (voluntary context switches: each
+    is a thread going to sleep until something wakes it), summed over its live threads."""
+    total = 0
+    for thread in os.listdir(f"/proc/{pid}/task"):
+        try:
+            with open(f"/proc/{pid}/task/{thread}/status") as file:
+                for line in file:
+                    if line.startswith("voluntary_ctxt_switches:"):
+                        total += int(line.split()[1])
+        except (FileNotFoundError, ProcessLookupError):
+            continue
+    return total
+
+
 def rss_bytes(pid):
     """The resident memory of process `pid` (VmRSS), in bytes."""
     with open(f"/proc/{pid}/status") as file:

@@ -25,7 +25,9 @@ Rows of the table:
   - columns: requests per second, wrk's p50 and p99 latency (at c=1 with the difference to the baseline's in
     brackets: the latency the invoker adds), the invoker's requests per second over the baseline's, and the CPU time
     per request from /proc/PID/stat (utime + stime before and after the run, over the requests wrk completed): the
-    server process, and for the invoker its workers' in brackets (live children plus waited-for ones).
+    server process, and for the invoker its workers' in brackets (live children plus waited-for ones); and the
+    server's sleeps per request: its threads' voluntary context switches (each a thread that waits until something
+    wakes it, a hop between threads costs two) over the requests.
   Every server runs during the whole section; before the first concurrency of each function, each one gets a
   `--warmup`-second wrk run at the highest concurrency, which also starts its workers up to `--workers`.
 - cold start, per transport: the time from sending `GET /hello?name=Ada` while `hello` has no worker (scaling min 0,
@@ -59,9 +61,9 @@ import sys
 import tempfile
 import time
 
-from common import (ServerError, build, children_cpu_seconds, cpu_seconds, functions_status, functions_worker_pids,
-                    launch, percentile, request, require_wrk, rss_bytes, start, stop, wait_until, wrk,
-                    write_manifest)
+from common import (ServerError, build, children_cpu_seconds, context_switches, cpu_seconds, functions_status,
+                    functions_worker_pids, launch, percentile, request, require_wrk, rss_bytes, start, stop,
+                    wait_until, wrk, write_manifest)
 
 TRANSPORTS = ("native", "runtime-api")
 ECHO_BODY_BYTES = 1024
@@ -106,8 +108,8 @@ def main():
         rows.append(idle_worker_memory(binaries, folder))
     print(header(arguments))
     print()
-    print("| Benchmark | Server | c | Result | p50 | p99 | × baseline | CPU / request | Target | Met |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("| Benchmark | Server | c | Result | p50 | p99 | × baseline | CPU / request | Sleeps / request | Target | Met |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for row in rows:
         print("| " + " | ".join(row) + " |")
 
@@ -194,12 +196,13 @@ class Server:
         """One wrk run against `function`, with the CPU the server (and its workers) used per request."""
         path = self.paths[function]
         pid = self.process.pid
-        before = (cpu_seconds(pid), children_cpu_seconds(pid))
+        before = (cpu_seconds(pid), children_cpu_seconds(pid), context_switches(pid))
         result = wrk(f"http://127.0.0.1:{self.port}{path}", connections, duration, scripts.get(function))
-        after = (cpu_seconds(pid), children_cpu_seconds(pid))
+        after = (cpu_seconds(pid), children_cpu_seconds(pid), context_switches(pid))
         requests = max(result["requests"], 1)
         result["cpu"] = (after[0] - before[0]) / requests
         result["workers_cpu"] = (after[1] - before[1]) / requests
+        result["switches"] = (after[2] - before[2]) / requests
         return result
 
 
@@ -217,7 +220,7 @@ def lua_scripts(folder):
 def medians(results):
     """The median of each figure over several wrk runs; errors are summed."""
     merged = {key: statistics.median(result[key] for result in results)
-              for key in ("rps", "p50", "p99", "cpu", "workers_cpu")}
+              for key in ("rps", "p50", "p99", "cpu", "workers_cpu", "switches")}
     merged["non2xx"] = sum(result["non2xx"] for result in results)
     merged["errors"] = sum(result["errors"] for result in results)
     return merged
@@ -294,7 +297,8 @@ def throughput_row(function, connections, server, figures, baseline):
         elif function == "hello" and connections > 1:
             limit, target = RATIO_TARGETS[server.name]
             met = yes(figures["rps"] / baseline["rps"] >= limit)
-    return [LABELS[function], server.name, str(connections), result, p50, p99, ratio, cpu, target, met]
+    return [LABELS[function], server.name, str(connections), result, p50, p99, ratio, cpu,
+            f"{figures['switches']:.2f}", target, met]
 
 
 def cold_starts(binaries, folder, arguments):
@@ -325,7 +329,7 @@ def cold_starts(binaries, folder, arguments):
         limit, target = COLD_P50_TARGETS[transport]
         rows.append([
             f"cold start: first `hello` at zero workers (n={len(times)})", transport, "1",
-            f"p95 {duration(percentile(times, 0.95))}", duration(p50), duration(percentile(times, 0.99)), "", "",
+            f"p95 {duration(percentile(times, 0.95))}", duration(p50), duration(percentile(times, 0.99)), "", "", "",
             target, yes(p50 <= limit),
         ])
     return rows
@@ -340,7 +344,7 @@ def log_writer(binaries, folder, arguments):
         check=True, capture_output=True, text=True).stdout
     rate = json.loads(output)["recordsPerSecond"]
     return [f"invocation log writer, {arguments.log_records:,} records", "invoker", "", f"{rate:,.0f} records/s",
-            "", "", "", "", LOG_WRITER_TARGET[1], yes(rate >= LOG_WRITER_TARGET[0])]
+            "", "", "", "", "", LOG_WRITER_TARGET[1], yes(rate >= LOG_WRITER_TARGET[0])]
 
 
 def logging_cost(binaries, folder, arguments):
@@ -373,10 +377,11 @@ def logging_cost(binaries, folder, arguments):
     for name, figures in (("log off", off), ("log on", on)):
         row = [f"warm `hello`, invocation log {name.split()[1]}", transport, "32", f"{figures['rps']:,.0f} req/s",
                duration(figures["p50"]), duration(figures["p99"]), "",
-               f"{microseconds(figures['cpu'])} (+{microseconds(figures['workers_cpu'])})", "", ""]
+               f"{microseconds(figures['cpu'])} (+{microseconds(figures['workers_cpu'])})",
+               f"{figures['switches']:.2f}", "", ""]
         if name == "log on":
             row[3] += f" (log costs {cost:.1%})"
-            row[8], row[9] = LOG_COST_TARGET[1], yes(cost <= LOG_COST_TARGET[0])
+            row[9], row[10] = LOG_COST_TARGET[1], yes(cost <= LOG_COST_TARGET[0])
         rows.append(row)
     return rows
 
@@ -405,7 +410,7 @@ def idle_memory(binaries, folder, arguments):
         rss = rss_bytes(process.pid)
     finally:
         stop(process)
-    return ["invoker RSS, idle, 10 functions registered", transport, "", f"{rss / 1e6:.1f} MB", "", "", "", "",
+    return ["invoker RSS, idle, 10 functions registered", transport, "", f"{rss / 1e6:.1f} MB", "", "", "", "", "",
             RSS_TARGET[1], yes(rss <= RSS_TARGET[0])]
 
 
@@ -428,7 +433,7 @@ def idle_worker_memory(binaries, folder):
         rss = rss_bytes(workers[0])
     finally:
         stop(process)
-    return ["worker RSS, idle (`Functions`, `hello`)", "native", "", f"{rss / 1e6:.1f} MB", "", "", "", "",
+    return ["worker RSS, idle (`Functions`, `hello`)", "native", "", f"{rss / 1e6:.1f} MB", "", "", "", "", "",
             WORKER_RSS_TARGET[1], yes(rss <= WORKER_RSS_TARGET[0])]
 
 

@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import HummingbirdTesting
 import NIOCore
+import NIOFoundationCompat
 import Testing
 
 @testable import Invoker
@@ -27,6 +28,19 @@ struct ConcurrencyTests {
                 }
             }
             return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    @Test("a worker learns its concurrency from AWS_LAMBDA_MAX_CONCURRENCY, as on Lambda")
+    func variable() async throws {
+        let environment = try TestEnvironment(functions: [
+            "env": TestEnvironment.fixture("env", ["concurrency": 3])
+        ])
+        defer { environment.remove() }
+        try await environment.withInvoker { client in
+            let response = try await client.execute(uri: "/function/env", method: .get)
+            let variables = try JSONDecoder().decode([String: String].self, from: response.body)
+            #expect(variables["AWS_LAMBDA_MAX_CONCURRENCY"] == "3")
         }
     }
 

@@ -194,10 +194,14 @@ struct HTTPTriggerTests {
             // Lambda's form: the day the worker started, the version and 32 hexadecimal digits.
             let stream = try #require(variables["AWS_LAMBDA_LOG_STREAM_NAME"])
             #expect(stream.wholeMatch(of: /\d{4}\/\d{2}\/\d{2}\/\[\$LATEST\][0-9a-f]{32}/) != nil, "\(stream)")
-            // Every variable the manifest may not set is one the worker gets (the other transport's aside), and the
-            // worker gets nothing else but the manifest's variables and PATH, LANG and TZ.
+            // Every variable the manifest may not set is one the worker gets (the other transport's aside, and the
+            // concurrency, set only above 1), and the worker gets nothing else but the manifest's variables and PATH,
+            // LANG and TZ.
+            #expect(variables["AWS_LAMBDA_MAX_CONCURRENCY"] == nil)
             let connection: WorkerVariable = EveryTransport.current == .native ? .runtimeAPI : .runtimeDescriptor
-            let reserved = WorkerVariable.reservedNames.subtracting([connection.rawValue])
+            let reserved = WorkerVariable.reservedNames.subtracting([
+                connection.rawValue, WorkerVariable.maxConcurrency.rawValue,
+            ])
             #expect(reserved.subtracting(variables.keys).isEmpty)
             #expect(Set(variables.keys).subtracting(reserved).subtracting(["GREETING", "PATH", "LANG", "TZ"]).isEmpty)
         }

@@ -50,6 +50,8 @@ struct ManifestTests {
             (#"{"functions": {"f": {"timeout": -1}}}"#, "f", "timeout", "got -1"),
             (#"{"functions": {"f": {"timeout": "3"}}}"#, "f", "timeout", "must be a number of seconds, got \"3\""),
             (#"{"functions": {"f": {"memory": 1.5}}}"#, "f", "memory", "whole number, got 1.5"),
+            (#"{"functions": {"f": {"concurrency": 0}}}"#, "f", "concurrency", "got 0"),
+            (#"{"functions": {"f": {"concurrency": 1001}}}"#, "f", "concurrency", "got 1001"),
             (#"{"functions": {"f": {"handlr": "f"}}}"#, "f", "handlr", "did you mean \"handler\""),
             (#"{"functions": {"f": {"scaling": {"min": 3, "max": 2}}}}"#, "f", "scaling.min", "must not exceed max"),
             (#"{"functions": {"f": {"scaling": {"maximum": 2}}}}"#, "f", "scaling.maximum", "unknown field"),

@@ -215,7 +215,7 @@ final class WorkerPool: Sendable {
         if case .answered = answer {
             machine.withLock { $0.invocationAnswered(runTime: execution.ran) }
         }
-        execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
+        execution.maxMemoryKB = worker.peakMemoryKB()
         execution.log = await worker.output.take(invocation: invocation.id)
         return execution
     }
@@ -299,7 +299,7 @@ final class WorkerPool: Sendable {
             }
             worker.kill(reason)
         case .sampleMemory(let id, let worker):
-            guard let pid = worker.pid, let usedKB = ProcessStatus.residentKB(pid: pid) else { return }
+            guard let usedKB = worker.sampleMemory() else { return }
             act { $0.memorySampled(id, usedKB: usedKB) }
         case .reportFailure(let error, let exit):
             logger.notice("Worker failed", metadata: [LogKey.exit: "\(exit)", LogKey.error: "\(error.message)"])

@@ -129,7 +129,7 @@ final class StreamedReply: Sendable {
         }
         execution.ran = ran()
         ended(execution.ran, stream.ending.map { !$0.isWorkerGone } ?? false)
-        execution.maxMemoryKB = worker.pid.flatMap(ProcessStatus.peakResidentKB(pid:))
+        execution.maxMemoryKB = worker.peakMemoryKB()
         execution.log = await worker.output.take(invocation: invocationID)
         return execution
     }

@@ -47,6 +47,8 @@ final class Worker: Sendable {
         var killReason: KillReason?
         /// How many of its slots asked for work before its spawn returned its process id: the pool hears of them then.
         var readiesBeforePID = 0
+        /// Its peak resident memory as last sampled, in KiB.
+        var peakMemoryKB: Int?
     }
 
     private let state = Mutex(State())
@@ -241,6 +243,23 @@ final class Worker: Sendable {
 
     /// Why the invoker ended the worker, if it did.
     var killReason: KillReason? { state.withLock { $0.killReason } }
+
+    /// Samples the worker's memory (for the pool's watch on busy workers, every tick): returns its resident memory
+    /// in KiB, and keeps its peak for ``peakMemoryKB()``.
+    func sampleMemory() -> Int? {
+        guard let pid, let memory = ProcessStatus.memoryKB(pid: pid) else { return nil }
+        state.withLock { $0.peakMemoryKB = memory.peak }
+        return memory.resident
+    }
+
+    /// The worker's peak resident memory in KiB, as the last sample saw it (read now if none was taken yet): records
+    /// take it from there instead of reading `/proc` for every invocation.
+    func peakMemoryKB() -> Int? {
+        if let sampled = state.withLock({ $0.peakMemoryKB }) { return sampled }
+        guard let peak = pid.flatMap(ProcessStatus.peakResidentKB(pid:)) else { return nil }
+        state.withLock { $0.peakMemoryKB = max($0.peakMemoryKB ?? 0, peak) }
+        return peak
+    }
 
     /// Asks the worker to exit: SIGTERM to its group, SIGKILL after ``stopGracePeriod``.
     func stop() {

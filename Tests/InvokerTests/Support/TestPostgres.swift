@@ -117,8 +117,8 @@ final class TestPostgres: Sendable {
         (process.executableURL, process.arguments) = Self.asServerUser([
             // A reader of the pipe (kept as fd 3: a background job's input is /dev/null) stops the server once the
             // pipe closes, and then deletes its folder if asked; the shell becomes the server, so runuser ends with it.
-            "env", "REMOVE_DIRECTORY=\(removesDirectory ? directory.path : "")", "sh", "-c",
-            #"exec 3<&0; (read _ <&3; kill -INT $$; [ -n "$REMOVE_DIRECTORY" ] || exit 0; "#
+            "env", "REMOVE_DIRECTORY=\(removesDirectory ? directory.path : "")", "bash", "-c",
+            Self.closeInherited + #"exec 3<&0; (read _ <&3; kill -INT $$; [ -n "$REMOVE_DIRECTORY" ] || exit 0; "#
                 + #"while kill -0 $$ 2>/dev/null; do sleep 0.1; done; rm -rf "$REMOVE_DIRECTORY") & "#
                 + #"exec "$0" "$@" </dev/null 3<&-"#, "\(bin)/postgres",
             "-D", directory.appendingPathComponent("data").path, "-h", "127.0.0.1", "-p", "\(port)",
@@ -129,7 +129,6 @@ final class TestPostgres: Sendable {
         let log = try Self.logHandle(directory.appendingPathComponent("server.log"))
         process.standardOutput = log
         process.standardError = log
-        Self.closeDescriptorsOnExec()
         try process.run()
         try? reading.close()
         running.withLock { $0 = (process, keepAlive) }
@@ -213,10 +212,15 @@ final class TestPostgres: Sendable {
         return (URL(fileURLWithPath: "/usr/sbin/runuser"), ["-u", "postgres", "--"] + command)
     }
 
+    /// `command`, run through a shell that first closes the descriptors it inherited (see ``closeInherited``).
+    private static func withoutInheritedDescriptors(_ command: [String]) -> [String] {
+        ["bash", "-c", closeInherited + #"exec "$@""#, "bash"] + command
+    }
+
     /// Runs `command` as the server's user, its output into `log`; returns its exit status.
     private static func run(_ command: [String], log: URL) async throws -> Int32 {
         let process = Process()
-        (process.executableURL, process.arguments) = asServerUser(command)
+        (process.executableURL, process.arguments) = asServerUser(withoutInheritedDescriptors(command))
         let handle = try logHandle(log)
         process.standardOutput = handle
         process.standardError = handle
@@ -237,18 +241,13 @@ final class TestPostgres: Sendable {
         return try FileHandle(forWritingTo: url)
     }
 
-    /// Marks every descriptor of the test process above the standard three close-on-exec, so that the server does not
-    /// inherit one: `Process` passes on whatever is not, and a server holding a socket of a `Subprocess` launch (an
-    /// invoker a cluster test started) kept that launch waiting for ever once its process had ended.
-    private static func closeDescriptorsOnExec() {
-        let descriptors = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for descriptor in descriptors.compactMap(Int32.init) where descriptor > 2 {
-            let flags = fcntl(descriptor, F_GETFD)
-            if flags >= 0 && flags & FD_CLOEXEC == 0 {
-                _ = fcntl(descriptor, F_SETFD, flags | FD_CLOEXEC)
-            }
-        }
-    }
+    /// A shell line that closes every descriptor above the standard three that the shell inherited. `Process` passes
+    /// on every descriptor of the test process that is not close-on-exec at the moment it spawns, and a server that
+    /// held one kept it open for its whole life: a socket another test's invoker had closed then never ended (its
+    /// client waited for ever), as did a pipe another test read to its end. Closing them in the child is the only way
+    /// without a race with the threads that open descriptors meanwhile.
+    static let closeInherited =
+        #"for fd in /proc/$$/fd/*; do n=${fd##*/}; [ "$n" -gt 2 ] && [ -L "$fd" ] && eval "exec $n>&-"; done; "#
 
     /// A loopback port nothing listens on now, below the ephemeral range: a server restarted on it later finds it
     /// free, where an ephemeral port may have gone to a client connection meanwhile.
