@@ -16,6 +16,8 @@ final class NativeConnection: HandingOffConnection {
     private struct State {
         var handoff = InvocationHandoff()
         var workerWaiting = false
+        /// The responses being streamed, by invocation id.
+        var streams: [String: ResponseStream] = [:]
     }
 
     /// How long a worker whose connection failed has to exit before it is taken to be alive without it.
@@ -96,10 +98,16 @@ final class NativeConnection: HandingOffConnection {
     }
 
     func close(exit: WorkerExit) {
-        let waiting = state.withLock { $0.handoff.close(exit: exit) }
+        let (waiting, streams) = state.withLock { state in
+            defer { state.streams = [:] }
+            return (state.handoff.close(exit: exit), Array(state.streams.values))
+        }
         channel.close(promise: nil)
         for reply in waiting {
             reply.resume(throwing: WorkerGone(exit: exit))
+        }
+        for stream in streams {
+            stream.end(.workerGone(exit))
         }
     }
 
@@ -150,6 +158,38 @@ final class NativeConnection: HandingOffConnection {
         return true
     }
 
+    /// The worker starts streaming its response to invocation `id`: the invocation gets the stream as its reply.
+    /// False when `id` is not in flight.
+    func beginStream(id: String, contentType: String) -> Bool {
+        let channel = self.channel
+        let stream = ResponseStream(contentType: contentType) {
+            channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
+        }
+        let caller = state.withLock { state in
+            let caller = state.handoff.finish(id)
+            if caller != nil { state.streams[id] = stream }
+            return caller
+        }
+        guard let caller else { return false }
+        caller.resume(returning: .stream(stream))
+        return true
+    }
+
+    /// The stream of invocation `id`'s response; nil when the worker is not streaming one.
+    func stream(_ id: String) -> ResponseStream? {
+        state.withLock { $0.streams[id] }
+    }
+
+    /// The worker ended its response to invocation `id` (and asks for the next invocation): its output up to now
+    /// belongs to the invocation, then the stream ends. False when the worker was not streaming that response.
+    func endStream(id: String, _ ending: ResponseStream.Ending) -> Bool {
+        guard let stream = state.withLock({ $0.streams.removeValue(forKey: id) }) else { return false }
+        onEvent(.replied)
+        stream.end(ending)
+        workerAsks()
+        return true
+    }
+
     /// The worker could not initialise.
     func initFailed(_ error: WorkerError) {
         onEvent(.initFailed(error))
@@ -172,17 +212,22 @@ final class NativeConnection: HandingOffConnection {
         }
     }
 
-    /// The worker broke the protocol: its invocation in flight fails with `error`, and the worker is not used
-    /// again.
+    /// The worker broke the protocol: its invocation in flight and the responses it streams fail with `error`, and
+    /// the worker is not used again.
     func violated(_ error: WorkerError) {
-        let caller = state.withLock { state in
+        let (caller, streams) = state.withLock { state in
             state.workerWaiting = false
-            return state.handoff.abandonInFlight()
+            defer { state.streams = [:] }
+            return (state.handoff.abandonInFlight(), Array(state.streams.values))
         }
         channel.close(promise: nil)
         if let caller {
             onEvent(.replied)
             caller.resume(returning: .error(error))
+        }
+        for stream in streams {
+            onEvent(.replied)
+            stream.end(.error(error))
         }
         onEvent(.unusable)
     }
