@@ -2,8 +2,8 @@ import NIOCore
 import Synchronization
 
 /// A response a worker streams, to the Runtime API (`Lambda-Runtime-Function-Response-Mode: streaming`) or in the
-/// native transport's stream frames: the body chunks as they arrive, then how the stream ended. One producer (the worker's connection, on its event loop) and
-/// one consumer (whoever relays the response to the caller).
+/// native transport's stream frames: the body chunks as they arrive, then how the stream ended. One producer (the
+/// worker's connection, on its event loop) and one consumer (whoever relays the response to the caller).
 ///
 /// The stream applies back-pressure: once ``highWatermark`` bytes wait unread, ``append(_:)`` tells the producer to
 /// stop reading from the worker, and `resumeReading` is called when the consumer has drained it to ``lowWatermark``.
