@@ -21,9 +21,12 @@ struct Lines: StreamingHandler {
             StreamingStatusAndHeaders(headers: ["content-type": "text/plain; charset=utf-8"])
         )
         for number in 1...lines {
-            var line = "line \(number)"
-            if let lineBytes { line += String(repeating: ".", count: max(0, lineBytes - line.utf8.count - 1)) }
-            try await responseWriter.write(ByteBuffer(string: line + "\n"))
+            var line = ByteBuffer(string: "line \(number)")
+            if let lineBytes {
+                line.writeRepeatingByte(UInt8(ascii: "."), count: max(0, lineBytes - line.readableBytes - 1))
+            }
+            line.writeString("\n")
+            try await responseWriter.write(line)
             if delay != .zero, number != lines { try await Task.sleep(for: delay) }
         }
         try await responseWriter.finish()
