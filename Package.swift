@@ -51,7 +51,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "Functions",
-            dependencies: ["Runtime"],
+            dependencies: ["Runtime", .product(name: "NIOCore", package: "swift-nio")],
             swiftSettings: swiftSettings,
             // Release builds link the Swift libraries in rather than loading them at each worker's start: a cold start
             // is 2 ms shorter. (Debug builds do not: the test bundle links this target.)

@@ -3,8 +3,9 @@ internal import NIOCore
 /// Feeds the input to the native transport's frame decoder as a byte stream from a worker, frame after frame, as the
 /// channel does. Properties: the decoder either returns a frame, waits for more bytes or throws its
 /// `NativeFrameError` (and the stream ends there); it consumes exactly the length prefix and the length it
-/// announced; every frame it returns writes back to bytes that decode to the same frame, and writing that frame
-/// again gives as many bytes, which decode to it again.
+/// announced; a stream chunk it returns holds at most `NativeFrame.maxStreamChunk` bytes; every frame it returns
+/// writes back to bytes that decode to the same frame, and writing that frame again gives as many bytes, which
+/// decode to it again.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzNativeFrame(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
     var stream = ByteBuffer(bytes: UnsafeRawBufferPointer(start: start, count: count))
@@ -27,6 +28,9 @@ public func fuzzNativeFrame(_ start: UnsafeRawPointer, _ count: Int) -> CInt {
             stream.readerIndex == before.readerIndex + 4 + length,
             "the decoder consumed \(stream.readerIndex - before.readerIndex) bytes of a \(length)-byte frame"
         )
+        if case .streamChunk(_, let body) = frame {
+            check(body.readableBytes <= NativeFrame.maxStreamChunk, "a stream chunk of \(body.readableBytes) bytes")
+        }
         checkRoundTrip(frame)
     }
 }

@@ -104,14 +104,25 @@ struct InvocationLoopTests {
         #expect(client.reports == [.response(requestID: "request-1", body: "true")])
     }
 
-    @Test func finishesAResponseTheHandlerLeftOpen() async throws {
+    @Test func finishesAStreamTheHandlerLeftOpen() async throws {
         let reports = try await invoke(Writer(parts: ["a", "b"], finish: false), with: [""])
-        #expect(reports == [.response(requestID: "request-1", body: "ab")])
+        #expect(
+            reports == [
+                .streamStart(requestID: "request-1", contentType: "application/octet-stream"),
+                .chunk(requestID: "request-1", "a"), .chunk(requestID: "request-1", "b"),
+                .streamEnd(requestID: "request-1", nil),
+            ]
+        )
     }
 
     @Test func rejectsWritesAfterFinishAndKeepsTheFinishedResponse() async throws {
         let reports = try await invoke(Writer(parts: ["a"], finish: true, writeAfterFinish: true), with: [""])
-        #expect(reports == [.response(requestID: "request-1", body: "a")])
+        #expect(
+            reports == [
+                .streamStart(requestID: "request-1", contentType: "application/octet-stream"),
+                .chunk(requestID: "request-1", "a"), .streamEnd(requestID: "request-1", nil),
+            ]
+        )
     }
 }
 

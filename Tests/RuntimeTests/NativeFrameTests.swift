@@ -45,6 +45,11 @@ struct NativeFrameTests {
         .response(id: "r", body: ByteBuffer()),
         .error(id: "e", type: "FixtureError", message: "it failed: ✗"),
         .initError(type: "Runtime.HandlerNotFound", message: "No function named 'x'"),
+        .streamStart(id: "s", contentType: "application/vnd.awslambda.http-integration-response"),
+        .streamChunk(id: "s", body: ByteBuffer(bytes: [0, 0, 0, 0, 0, 0, 0, 0, 1])),
+        .streamChunk(id: "s", body: ByteBuffer()),
+        .streamEnd(id: "s"),
+        .streamError(id: "t", type: "FixtureError", message: "broke halfway: ✗"),
     ]
 
     @Test("every frame reads back as written, also when several arrive together or in pieces")
@@ -109,5 +114,25 @@ struct NativeFrameTests {
         var decoder = NativeFrameDecoder()
         let error = #expect(throws: NativeFrameError.self) { try decoder.decode(buffer: &frame) }
         #expect(error?.description.contains("a list of 4294967294 strings") == true)
+    }
+
+    @Test("a stream chunk over the chunk limit, or bytes after the fields of a stream frame, are refused")
+    func streamFrameLimits() throws {
+        var decoder = NativeFrameDecoder()
+        var largest = ByteBuffer()
+        NativeFrame.streamChunk(id: "s", body: ByteBuffer(repeating: 7, count: NativeFrame.maxStreamChunk))
+            .write(to: &largest)
+        #expect(try decoder.decode(buffer: &largest) != nil)
+
+        var tooLarge = ByteBuffer()
+        NativeFrame.streamChunk(id: "s", body: ByteBuffer(repeating: 7, count: NativeFrame.maxStreamChunk + 1))
+            .write(to: &tooLarge)
+        let error = #expect(throws: NativeFrameError.self) { try decoder.decode(buffer: &tooLarge) }
+        #expect(error?.description.contains("a stream chunk of 1048577 bytes") == true)
+
+        // A stream end (kind 10) for "s", with one byte too many.
+        var trailing = ByteBuffer(bytes: [0, 0, 0, 5, 10, 0, 1, 115, 0])
+        let extra = #expect(throws: NativeFrameError.self) { try decoder.decode(buffer: &trailing) }
+        #expect(extra?.description.contains("1 bytes after the fields") == true)
     }
 }

@@ -15,7 +15,7 @@ struct FunctionName: Sendable, Equatable {
     static let reservedTypeNames: Set<String> = [
         "Context", "FunctionError", "FunctionRegistry", "FunctionURLRequest", "FunctionURLResponse", "HTTPHandler",
         "Handler", "QueueHandler", "QueueMessageHandler", "ReportableError", "ResponseWriter", "SQSBatchResponse",
-        "SQSEvent", "StreamingHandler", "ByteBuffer", "Logger",
+        "SQSEvent", "StreamingHandler", "StreamingStatusAndHeaders", "ByteBuffer", "Logger",
         "Any", "Self", "Type", "Protocol", "Array", "Bool", "Character", "Codable", "Collection", "Data", "Date",
         "Decodable", "Dictionary", "Double", "Encodable", "Equatable", "Error", "Float", "Hashable", "Int", "Never",
         "Optional", "Result", "Sendable", "Sequence", "Set", "String", "Substring", "Task", "URL", "UUID", "Void",

@@ -1,9 +1,9 @@
 import NIOCore
 import Synchronization
 
-/// A response a worker streams to the Runtime API (`Lambda-Runtime-Function-Response-Mode: streaming`): the body
-/// chunks as they arrive, then how the stream ended. One producer (the worker's connection, on its event loop) and
-/// one consumer (whoever relays the response to the caller).
+/// A response a worker streams, to the Runtime API (`Lambda-Runtime-Function-Response-Mode: streaming`) or in the
+/// native transport's stream frames: the body chunks as they arrive, then how the stream ended. One producer (the
+/// worker's connection, on its event loop) and one consumer (whoever relays the response to the caller).
 ///
 /// The stream applies back-pressure: once ``highWatermark`` bytes wait unread, ``append(_:)`` tells the producer to
 /// stop reading from the worker, and `resumeReading` is called when the consumer has drained it to ``lowWatermark``.
@@ -17,8 +17,8 @@ final class ResponseStream: Sendable {
     enum Ending: Sendable {
         /// The worker finished the response.
         case complete
-        /// The worker reported an error in the trailers (`Lambda-Runtime-Function-Error-Type` and `-Body`), or
-        /// stopped sending before the end.
+        /// The worker reported an error in the trailers (`Lambda-Runtime-Function-Error-Type` and `-Body`) or a
+        /// native stream error frame, or stopped sending before the end.
         case error(WorkerError)
         /// The worker process ended before finishing the response.
         case workerGone(WorkerExit)

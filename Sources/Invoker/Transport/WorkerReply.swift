@@ -11,7 +11,8 @@ enum WorkerReply: Sendable {
     case httpResponse(FunctionURLResponse)
     /// The function threw: the error as the worker reported it.
     case error(WorkerError)
-    /// The worker streams its response (`Lambda-Runtime-Function-Response-Mode: streaming`).
+    /// The worker streams its response (`Lambda-Runtime-Function-Response-Mode: streaming`, or the native
+    /// transport's stream frames).
     case stream(ResponseStream)
 }
 

@@ -8,7 +8,7 @@ import Musl
 #endif
 
 /// The native transport's client: binary frames over the Unix domain socket the invoker hands the worker, one
-/// frame each way per warm invocation.
+/// frame each way per warm invocation (a streamed response is a start frame, its chunks and an end frame).
 ///
 /// The actor runs on the connection's event loop, so a frame goes straight to the channel handler and an invocation
 /// comes back without another hop.
@@ -85,6 +85,35 @@ actor NativeRuntimeClient: RuntimeClient {
 
     func reportError(requestID: String, error: FunctionError) throws {
         try self.handler.value.send(.error(id: requestID, type: error.errorType, message: error.errorMessage))
+    }
+
+    func startStream(requestID: String, contentType: String) throws {
+        try self.handler.value.send(.streamStart(id: requestID, contentType: contentType))
+    }
+
+    /// Sends `chunk` in frames of at most ``NativeFrame/maxStreamChunk`` bytes, each once the last was written.
+    func writeStream(requestID: String, chunk: ByteBuffer) async throws {
+        var rest = chunk
+        repeat {
+            let piece = rest.readSlice(length: min(rest.readableBytes, NativeFrame.maxStreamChunk))!
+            let written = self.handler.eventLoop.makePromise(of: Void.self)
+            try self.handler.value.send(.streamChunk(id: requestID, body: piece), promise: written)
+            do {
+                try await written.futureResult.get()
+            } catch {
+                throw RuntimeClientError.connectionClosed(during: "a streamed response")
+            }
+        } while rest.readableBytes > 0
+    }
+
+    func finishStream(requestID: String, error: FunctionError?) throws {
+        let frame: NativeFrame =
+            if let error {
+                .streamError(id: requestID, type: error.errorType, message: error.errorMessage)
+            } else {
+                .streamEnd(id: requestID)
+            }
+        try self.handler.value.send(frame)
     }
 
     func reportInitError(_ error: FunctionError) async throws {

@@ -2,6 +2,7 @@ import NIOCore
 import NIOHTTP1
 
 /// Carries one HTTP/1.1 exchange at a time over the Runtime API connection: sends a request, collects its response.
+/// A streamed response's request is sent in parts: its head, its body's chunks as they come, then its end.
 ///
 /// Used only on the channel's event loop, where ``RuntimeAPIClient`` runs.
 final class RuntimeAPIChannelHandler: ChannelInboundHandler {
@@ -17,6 +18,8 @@ final class RuntimeAPIChannelHandler: ChannelInboundHandler {
 
     private enum State {
         case idle
+        /// A request whose body is being streamed; its response is awaited once it ends.
+        case streaming(HTTPRequestHead)
         case awaitingHead(HTTPRequestHead, UnsafeContinuation<Response, any Error>)
         case receivingBody(HTTPRequestHead, UnsafeContinuation<Response, any Error>, HTTPResponseHead, ByteBuffer?)
         case closed
@@ -49,9 +52,45 @@ final class RuntimeAPIChannelHandler: ChannelInboundHandler {
             context.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
         case .closed:
             continuation.resume(throwing: RuntimeClientError.connectionClosed(during: Self.describe(head)))
-        case .awaitingHead(let inFlight, _), .receivingBody(let inFlight, _, _, _):
+        case .streaming(let inFlight), .awaitingHead(let inFlight, _), .receivingBody(let inFlight, _, _, _):
             preconditionFailure("\(Self.describe(head)) was sent while \(Self.describe(inFlight)) was in flight")
         }
+    }
+
+    /// Sends the head of a request whose body follows in ``writeChunk(_:promise:)``s and ends with
+    /// ``endStream(trailers:continuation:)``.
+    func startStream(_ head: HTTPRequestHead) throws {
+        switch self.state {
+        case .idle:
+            guard let context = self.context else {
+                throw RuntimeClientError.connectionClosed(during: Self.describe(head))
+            }
+            self.state = .streaming(head)
+            context.writeAndFlush(self.wrapOutboundOut(.head(head)), promise: nil)
+        case .closed:
+            throw RuntimeClientError.connectionClosed(during: Self.describe(head))
+        case .streaming(let inFlight), .awaitingHead(let inFlight, _), .receivingBody(let inFlight, _, _, _):
+            preconditionFailure("\(Self.describe(head)) was sent while \(Self.describe(inFlight)) was in flight")
+        }
+    }
+
+    /// Sends a chunk of the streamed request's body; `promise` learns when it is written, or why it was not.
+    func writeChunk(_ chunk: ByteBuffer, promise: EventLoopPromise<Void>) {
+        guard case .streaming = self.state, let context = self.context else {
+            return promise.fail(RuntimeClientError.connectionClosed(during: "a streamed response"))
+        }
+        // An empty chunk would read as the end of a chunked body.
+        guard chunk.readableBytes > 0 else { return promise.succeed() }
+        context.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(chunk))), promise: promise)
+    }
+
+    /// Ends the streamed request's body with `trailers`; `continuation` is resumed with its response.
+    func endStream(trailers: HTTPHeaders?, continuation: UnsafeContinuation<Response, any Error>) {
+        guard case .streaming(let head) = self.state, let context = self.context else {
+            return continuation.resume(throwing: RuntimeClientError.connectionClosed(during: "a streamed response"))
+        }
+        self.state = .awaitingHead(head, continuation)
+        context.writeAndFlush(self.wrapOutboundOut(.end(trailers)), promise: nil)
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
@@ -100,7 +139,7 @@ final class RuntimeAPIChannelHandler: ChannelInboundHandler {
         switch state {
         case .awaitingHead(let request, let continuation), .receivingBody(let request, let continuation, _, _):
             continuation.resume(throwing: Self.clientError(error, during: Self.describe(request)))
-        case .idle, .closed:
+        case .idle, .streaming, .closed:
             break
         }
     }

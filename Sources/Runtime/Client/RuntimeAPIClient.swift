@@ -77,6 +77,55 @@ actor RuntimeAPIClient: RuntimeClient {
         try await self.post("/2018-06-01/runtime/init/error", error: error)
     }
 
+    /// Starts the `POST …/response` of a streamed response: chunked, declaring the error trailers, as Lambda's
+    /// runtime clients send it.
+    func startStream(requestID: String, contentType: String) throws {
+        let headers: HTTPHeaders = [
+            "host": self.authority,
+            "content-type": contentType,
+            "lambda-runtime-function-response-mode": "streaming",
+            "transfer-encoding": "chunked",
+            "trailer": "Lambda-Runtime-Function-Error-Type, Lambda-Runtime-Function-Error-Body",
+        ]
+        try self.handler.value.startStream(Self.streamRequest(requestID, headers: headers))
+    }
+
+    func writeStream(requestID: String, chunk: ByteBuffer) async throws {
+        let written = self.handler.eventLoop.makePromise(of: Void.self)
+        self.handler.value.writeChunk(chunk, promise: written)
+        do {
+            try await written.futureResult.get()
+        } catch let error as RuntimeClientError {
+            throw error
+        } catch {
+            throw RuntimeClientError.connectionClosed(during: "a streamed response")
+        }
+    }
+
+    /// Ends the streamed response; an error goes in the trailers, its document base64-encoded, as Lambda expects.
+    func finishStream(requestID: String, error: FunctionError?) async throws {
+        var trailers: HTTPHeaders?
+        if let error {
+            trailers = [
+                "Lambda-Runtime-Function-Error-Type": error.errorType,
+                "Lambda-Runtime-Function-Error-Body": try JSONEncoder().encode(error).base64EncodedString(),
+            ]
+        }
+        let response = try await withUnsafeThrowingContinuation { continuation in
+            self.handler.value.endStream(trailers: trailers, continuation: continuation)
+        }
+        try Self.expect(.accepted, from: response, to: Self.streamRequest(requestID, headers: [:]))
+    }
+
+    private static func streamRequest(_ requestID: String, headers: HTTPHeaders) -> HTTPRequestHead {
+        HTTPRequestHead(
+            version: .http1_1,
+            method: .POST,
+            uri: "/2018-06-01/runtime/invocation/\(requestID)/response",
+            headers: headers
+        )
+    }
+
     private func post(_ uri: String, error: FunctionError) async throws {
         let body = ByteBuffer(bytes: try JSONEncoder().encode(error))
         try await self.post(

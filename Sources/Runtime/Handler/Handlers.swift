@@ -29,16 +29,39 @@ public protocol StreamingHandler: Sendable {
 
 /// Where a ``StreamingHandler`` writes its response.
 ///
-/// The response is sent when it is finished; write it once with ``writeAndFinish(_:)`` or in pieces with
-/// ``write(_:)`` followed by ``finish()``. Writing after finishing throws.
+/// Write the response whole with ``writeAndFinish(_:)``: it is sent in one piece. Or stream it: the first
+/// ``write(_:)`` starts the stream and sends its bytes at once, every later one sends its own, and ``finish()`` ends
+/// it; an HTTP caller receives each piece as it is written. Each call returns once its bytes are handed to the
+/// connection, so a function that writes faster than its caller reads waits. An error thrown after the stream
+/// started ends it with that error. Writing after finishing throws.
+///
+/// ```swift
+/// struct Count: StreamingHandler {
+///     func handle(_ event: ByteBuffer, responseWriter: some ResponseWriter, context: Context) async throws {
+///         try await responseWriter.writeStatusAndHeaders(
+///             StreamingStatusAndHeaders(headers: ["content-type": "text/plain"])
+///         )
+///         for line in 1...3 {
+///             try await responseWriter.write(ByteBuffer(string: "line \(line)\n"))
+///             try await Task.sleep(for: .milliseconds(100))
+///         }
+///         try await responseWriter.finish()
+///     }
+/// }
+/// ```
 public protocol ResponseWriter: Sendable {
-    /// Appends bytes to the response.
+    /// Sends bytes of the response; the first call starts streaming it.
     func write(_ buffer: ByteBuffer) async throws
 
-    /// Ends the response and sends it to the invoker.
+    /// Starts streaming an HTTP response with its status and headers, before any of its body; throws when the body
+    /// has begun. Without it, an HTTP caller gets `200` and `application/octet-stream`.
+    func writeStatusAndHeaders(_ head: StreamingStatusAndHeaders) async throws
+
+    /// Ends the response.
     func finish() async throws
 
-    /// Appends bytes to the response, then ends it and sends it to the invoker.
+    /// Sends the last bytes of the response and ends it: the whole response in one piece when nothing was written
+    /// before.
     func writeAndFinish(_ buffer: ByteBuffer) async throws
 }
 

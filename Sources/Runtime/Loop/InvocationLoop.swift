@@ -46,18 +46,17 @@ struct InvocationLoop<Client: RuntimeClient, Wrapped: StreamingHandler>: Sendabl
             }
             return try await self.client.reportHTTPResponse(requestID: metadata.requestID, response: response)
         }
-        let writer = BufferedResponseWriter(client: self.client, requestID: metadata.requestID)
+        let writer = InvocationResponseWriter(client: self.client, requestID: metadata.requestID)
         do {
             try await self.handler.handle(try event.bytes, responseWriter: writer, context: context)
             try await writer.finishIfNeeded()
         } catch let error as RuntimeClientError {
             throw error
         } catch {
-            guard writer.finishForError() else {
+            guard try await writer.fail(with: FunctionError(error)) else {
                 logger.info("The handler threw after finishing its response", metadata: [MetadataKey.error: "\(error)"])
                 return
             }
-            try await self.client.reportError(requestID: metadata.requestID, error: FunctionError(error))
         }
     }
 }

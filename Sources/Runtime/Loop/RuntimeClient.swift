@@ -25,6 +25,18 @@ protocol RuntimeClient: Sendable {
 
     /// Reports that the worker could not start, before asking for any invocation.
     func reportInitError(_ error: FunctionError) async throws
+
+    /// Starts streaming the response to invocation `requestID`, declared as `contentType`; the response is then
+    /// sent with ``writeStream(requestID:chunk:)`` and ended with ``finishStream(requestID:error:)``.
+    func startStream(requestID: String, contentType: String) async throws
+
+    /// Sends the next bytes of invocation `requestID`'s streamed response; returns once the connection has taken
+    /// them, so a function that writes faster than the invoker reads waits instead of buffering.
+    func writeStream(requestID: String, chunk: ByteBuffer) async throws
+
+    /// Ends invocation `requestID`'s streamed response: complete, or with `error` when the function failed after the
+    /// stream started.
+    func finishStream(requestID: String, error: FunctionError?) async throws
 }
 
 extension RuntimeClient {

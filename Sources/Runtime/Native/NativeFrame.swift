@@ -7,9 +7,12 @@ package import NIOCore
 /// UTF-8 with a 16-bit length (32-bit for messages and optional strings, where `0xFFFF_FFFF` means absent); the
 /// event and response bytes run to the end of the frame, unencoded.
 ///
-/// The worker sends ``ready`` once, when it first asks for work; after that every ``response``, ``httpResponse`` or
-/// ``error`` also asks for the next invocation, so a warm invocation is one frame each way. HTTP events and their
-/// responses travel in the binary form of `NativeHTTPCoding`, not as JSON.
+/// The worker sends ``ready`` once, when it first asks for work; after that every ``response``, ``httpResponse``,
+/// ``error``, ``streamEnd`` or ``streamError`` also asks for the next invocation, so a warm invocation is one frame
+/// each way. HTTP events and their responses travel in the binary form of `NativeHTTPCoding`, not as JSON.
+///
+/// A streamed response is ``streamStart``, any number of ``streamChunk``s, then ``streamEnd`` or ``streamError``.
+/// Every one of them names its invocation, so the streams of several invocations may share a connection.
 package enum NativeFrame: Sendable, Equatable {
     /// The invoker hands the worker an invocation.
     case invoke(NativeInvocation)
@@ -23,9 +26,21 @@ package enum NativeFrame: Sendable, Equatable {
     case error(id: String, type: String, message: String)
     /// The worker could not initialise; it exits after sending this.
     case initError(type: String, message: String)
+    /// The worker starts streaming its response to invocation `id`, declared as `contentType`.
+    case streamStart(id: String, contentType: String)
+    /// The next bytes of invocation `id`'s streamed response, at most ``maxStreamChunk`` of them.
+    case streamChunk(id: String, body: ByteBuffer)
+    /// The worker finished streaming its response to invocation `id`.
+    case streamEnd(id: String)
+    /// Invocation `id` failed after its response started streaming: the stream ends with this error.
+    case streamError(id: String, type: String, message: String)
 
     /// The largest frame either side accepts: a 6 MiB payload and generous room for its metadata.
     package static let maxLength = 6_291_456 + 65_536
+
+    /// The most bytes one ``streamChunk`` carries: a longer write is sent as several chunks, so a stream of any
+    /// length is relayed in pieces the invoker can hold.
+    package static let maxStreamChunk = 1 << 20
 
     private enum Kind: UInt8 {
         case invoke = 1
@@ -35,6 +50,19 @@ package enum NativeFrame: Sendable, Equatable {
         case initError = 5
         case invokeHTTP = 6
         case httpResponse = 7
+        case streamStart = 8
+        case streamChunk = 9
+        case streamEnd = 10
+        case streamError = 11
+
+        /// Whether a frame of this kind must end where its last field does: the stream frames, which are strict
+        /// about it from the start (the older kinds ignore trailing bytes).
+        var endsAtItsFields: Bool {
+            switch self {
+            case .streamStart, .streamEnd, .streamError: true
+            default: false
+            }
+        }
     }
 
     private static let absent = UInt32.max
@@ -77,6 +105,22 @@ package enum NativeFrame: Sendable, Equatable {
             Self.writeLong(message, to: &buffer)
         case .initError(let type, let message):
             buffer.writeInteger(Kind.initError.rawValue)
+            Self.writeShort(type, to: &buffer)
+            Self.writeLong(message, to: &buffer)
+        case .streamStart(let id, let contentType):
+            buffer.writeInteger(Kind.streamStart.rawValue)
+            Self.writeShort(id, to: &buffer)
+            Self.writeShort(contentType, to: &buffer)
+        case .streamChunk(let id, let body):
+            buffer.writeInteger(Kind.streamChunk.rawValue)
+            Self.writeShort(id, to: &buffer)
+            buffer.writeImmutableBuffer(body)
+        case .streamEnd(let id):
+            buffer.writeInteger(Kind.streamEnd.rawValue)
+            Self.writeShort(id, to: &buffer)
+        case .streamError(let id, let type, let message):
+            buffer.writeInteger(Kind.streamError.rawValue)
+            Self.writeShort(id, to: &buffer)
             Self.writeShort(type, to: &buffer)
             Self.writeLong(message, to: &buffer)
         }
@@ -124,6 +168,29 @@ package enum NativeFrame: Sendable, Equatable {
                 throw NativeFrameError("an init error without a message")
             }
             self = .initError(type: type, message: message)
+        case .streamStart:
+            let id = try Self.readShort(&body, "invocation id")
+            self = .streamStart(id: id, contentType: try Self.readShort(&body, "content type"))
+        case .streamChunk:
+            let id = try Self.readShort(&body, "invocation id")
+            guard body.readableBytes <= Self.maxStreamChunk else {
+                throw NativeFrameError(
+                    "a stream chunk of \(body.readableBytes) bytes, more than the \(Self.maxStreamChunk) allowed"
+                )
+            }
+            self = .streamChunk(id: id, body: body.readSlice(length: body.readableBytes)!)
+        case .streamEnd:
+            self = .streamEnd(id: try Self.readShort(&body, "invocation id"))
+        case .streamError:
+            let id = try Self.readShort(&body, "invocation id")
+            let type = try Self.readShort(&body, "error type")
+            guard let message = try Self.readLong(&body, "error message") else {
+                throw NativeFrameError("a stream error without a message")
+            }
+            self = .streamError(id: id, type: type, message: message)
+        }
+        guard body.readableBytes == 0 || !kind.endsAtItsFields else {
+            throw NativeFrameError("\(body.readableBytes) bytes after the fields of a frame of kind \(rawKind)")
         }
     }
 

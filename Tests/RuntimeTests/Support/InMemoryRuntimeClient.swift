@@ -12,6 +12,9 @@ final class InMemoryRuntimeClient: RuntimeClient {
         case httpResponse(requestID: String, FunctionURLResponse)
         case error(requestID: String, FunctionError)
         case initError(FunctionError)
+        case streamStart(requestID: String, contentType: String)
+        case chunk(requestID: String, String)
+        case streamEnd(requestID: String, FunctionError?)
     }
 
     private struct State {
@@ -67,6 +70,18 @@ final class InMemoryRuntimeClient: RuntimeClient {
 
     func reportInitError(_ error: FunctionError) async throws {
         self.record(.initError(error))
+    }
+
+    func startStream(requestID: String, contentType: String) async throws {
+        self.record(.streamStart(requestID: requestID, contentType: contentType))
+    }
+
+    func writeStream(requestID: String, chunk: ByteBuffer) async throws {
+        self.record(.chunk(requestID: requestID, String(buffer: chunk)))
+    }
+
+    func finishStream(requestID: String, error: FunctionError?) async throws {
+        self.record(.streamEnd(requestID: requestID, error))
     }
 
     private func record(_ report: Report) {

@@ -41,6 +41,19 @@ final class NativeConnectionHandler: ChannelInboundHandler, Sendable {
             }
         case .initError(let type, let message):
             connection.initFailed(WorkerError(type: type, message: message))
+        case .streamStart(let id, let contentType):
+            if !connection.beginStream(id: id, contentType: contentType) { unknownID(id) }
+        case .streamChunk(let id, let body):
+            // A chunk for another invocation than the streams this worker started breaks the protocol: the
+            // connection is given up rather than the bytes put anywhere.
+            guard let stream = connection.stream(id) else { return unknownID(id) }
+            if !stream.append(body) {
+                context.channel.setOption(ChannelOptions.autoRead, value: false).whenComplete { _ in }
+            }
+        case .streamEnd(let id):
+            if !connection.endStream(id: id, .complete) { unknownID(id) }
+        case .streamError(let id, let type, let message):
+            if !connection.endStream(id: id, .error(WorkerError(type: type, message: message))) { unknownID(id) }
         case .invoke:
             connection.violated(
                 WorkerError(type: "Runtime.InvalidFrame", message: "the worker sent a frame only the invoker sends")
