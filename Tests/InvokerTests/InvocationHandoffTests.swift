@@ -121,17 +121,19 @@ struct InvocationHandoffTests {
         _ = handoff.workerAsks(1)
         let caller = await SuspendedCaller<WorkerReply>.make()
         _ = handoff.hand(invocation("a"), timeout: .seconds(3), reply: caller.continuation)
-        let streaming = handoff.beginStream("a")
+        let stream = ResponseStream(contentType: nil) {}
+        let streaming = handoff.beginStream("a", as: stream)
         try #require(streaming).resume(returning: answer("stream"))
         _ = await caller.result
-        let again = handoff.beginStream("a")
+        let again = handoff.beginStream("a", as: stream)
         let finished = handoff.finish("a")
         #expect(again == nil)
         #expect(finished == nil, "a streaming invocation has no caller left")
+        #expect(handoff.stream("a") === stream)
         let asked = handoff.workerAsks(2)
-        #expect(asked.truncatedStream == "a")
+        #expect(asked.truncatedStream === stream)
         let ended = handoff.endStream("a")
-        #expect(!ended)
+        #expect(ended == nil)
     }
 
     @Test("an answer ends only the invocation it names")
@@ -239,7 +241,7 @@ struct InvocationHandoffTests {
         late.continuation.resume(throwing: WorkerGone(exit: .signaled(9)))
         #expect(describe(await late.result) == "gone: signal 9 (SIGKILL), delivered")
         let closedAgain = connection.withHandoff { $0.close(exit: .exited(0)) }
-        #expect(closedAgain.delivered.isEmpty && closedAgain.undelivered.isEmpty)
+        #expect(closedAgain.delivered.isEmpty && closedAgain.undelivered.isEmpty && closedAgain.streams.isEmpty)
     }
 }
 

@@ -13,9 +13,9 @@ struct InvocationHandoff<Ask> {
     let capacity: Int
     private var asks = CircularBuffer<Ask>()
     private var queued = CircularBuffer<(invocation: Invocation, timeout: TimeAmount, reply: Reply)>()
-    /// The invocations the worker has, in the order they were delivered: awaiting their reply, or streaming it
-    /// (their caller already has the stream).
-    private var inFlight: [(id: String, reply: Reply?, timer: Scheduled<Void>?)] = []
+    /// The invocations the worker has, in the order they were delivered: awaiting their reply (`reply`), or streaming
+    /// it (`stream`; their caller already has it).
+    private var inFlight: [(id: String, reply: Reply?, stream: ResponseStream?, timer: Scheduled<Void>?)] = []
     /// How the worker process ended, once it has.
     private(set) var exit: WorkerExit?
 
@@ -38,8 +38,8 @@ struct InvocationHandoff<Ask> {
     struct Asked {
         /// The invocation the worker gave up on: it asked for more work than its slots hold without answering it.
         var abandoned: Reply?
-        /// The invocation whose streamed response the worker gave up on, the same way.
-        var truncatedStream: String?
+        /// The streamed response the worker gave up on, the same way.
+        var truncatedStream: ResponseStream?
         /// The queued invocation to send now, through this ask, if there is one.
         var delivered: (invocation: Invocation, timeout: TimeAmount)?
         /// Whether the ask waits for work in a slot that did not: the pool has one more free slot.
@@ -53,7 +53,7 @@ struct InvocationHandoff<Ask> {
             queued.append((invocation, timeout, reply))
             return .queued
         }
-        inFlight.append((invocation.id, reply, nil))
+        inFlight.append((invocation.id, reply, nil, nil))
         return .deliver(ask)
     }
 
@@ -65,8 +65,8 @@ struct InvocationHandoff<Ask> {
         var slotWasFree = false
         if inFlight.count + asks.count >= capacity {
             if let oldest = inFlight.first {
-                if oldest.reply == nil {
-                    asked.truncatedStream = oldest.id
+                if let stream = oldest.stream {
+                    asked.truncatedStream = stream
                     inFlight.removeFirst()
                 } else {
                     asked.abandoned = finish(oldest.id)
@@ -77,7 +77,7 @@ struct InvocationHandoff<Ask> {
             }
         }
         if let (invocation, timeout, reply) = queued.popFirst() {
-            inFlight.append((invocation.id, reply, nil))
+            inFlight.append((invocation.id, reply, nil, nil))
             asked.delivered = (invocation, timeout)
         } else {
             asks.append(ask)
@@ -103,21 +103,26 @@ struct InvocationHandoff<Ask> {
         inFlight.contains { $0.id == id }
     }
 
-    /// Invocation `id` starts streaming its response: its caller, to resume with the stream; the invocation keeps
-    /// its slot until ``endStream(_:)``. Nil when `id` is not awaiting its reply.
-    mutating func beginStream(_ id: String) -> Reply? {
+    /// Invocation `id` starts streaming its response as `stream`: its caller, to resume with the stream; the
+    /// invocation keeps its slot until ``endStream(_:)``. Nil when `id` is not awaiting its reply.
+    mutating func beginStream(_ id: String, as stream: ResponseStream) -> Reply? {
         guard let index = inFlight.firstIndex(where: { $0.id == id && $0.reply != nil }) else { return nil }
-        defer { inFlight[index].reply = nil }
+        defer { (inFlight[index].reply, inFlight[index].stream) = (nil, stream) }
         inFlight[index].timer?.cancel()
         inFlight[index].timer = nil
         return inFlight[index].reply
     }
 
-    /// Invocation `id`'s streamed response ended; false when it was no longer streaming.
-    mutating func endStream(_ id: String) -> Bool {
-        guard let index = inFlight.firstIndex(where: { $0.id == id && $0.reply == nil }) else { return false }
-        inFlight.remove(at: index)
-        return true
+    /// The response invocation `id` is streaming; nil when it is not streaming one.
+    func stream(_ id: String) -> ResponseStream? {
+        inFlight.first { $0.id == id }?.stream
+    }
+
+    /// Invocation `id`'s streamed response ended, and its slot is free: the stream, to end; nil when `id` was not
+    /// streaming.
+    mutating func endStream(_ id: String) -> ResponseStream? {
+        guard let index = inFlight.firstIndex(where: { $0.id == id && $0.stream != nil }) else { return nil }
+        return inFlight.remove(at: index).stream
     }
 
     /// Ends invocation `id` (answered, timed out or cancelled), queued or awaiting its reply: its caller, to resume.
@@ -133,21 +138,31 @@ struct InvocationHandoff<Ask> {
         return nil
     }
 
-    /// Ends every invocation awaiting its reply: the worker broke its protocol. Streams are left to their ends.
-    mutating func abandonInFlight() -> [Reply] {
-        inFlight.map(\.id).compactMap { finish($0) }
+    /// What the worker leaves unanswered when it breaks its protocol or exits.
+    struct Unanswered {
+        /// The callers whose invocation the worker had.
+        var delivered: [Reply] = []
+        /// The callers whose invocation never reached the worker (they may run elsewhere).
+        var undelivered: [Reply] = []
+        /// The responses the worker was streaming.
+        var streams: [ResponseStream] = []
     }
 
-    /// The worker exited: the callers still waiting, to fail; `delivered` had their invocation in flight, the others
-    /// never reached the worker and may run elsewhere. The streams still open end with the worker.
-    mutating func close(exit: WorkerExit) -> (delivered: [Reply], undelivered: [Reply]) {
+    /// Ends every invocation in flight, streaming or not: the worker broke its protocol.
+    mutating func abandonInFlight() -> Unanswered {
+        defer { inFlight.removeAll() }
+        for entry in inFlight { entry.timer?.cancel() }
+        return Unanswered(delivered: inFlight.compactMap { $0.reply }, streams: inFlight.compactMap { $0.stream })
+    }
+
+    /// The worker exited: what it leaves unanswered, to fail.
+    mutating func close(exit: WorkerExit) -> Unanswered {
         self.exit = exit
         asks.removeAll()
-        let delivered = abandonInFlight()
-        inFlight.removeAll()
-        let undelivered = queued.map(\.reply)
+        var unanswered = abandonInFlight()
+        unanswered.undelivered = queued.map { $0.reply }
         queued.removeAll()
-        return (delivered, undelivered)
+        return unanswered
     }
 }
 
@@ -191,16 +206,32 @@ extension HandingOffConnection {
         }
     }
 
-    /// Fails the callers a closed handoff returned: the worker process ended as `exit`.
-    func fail(
-        _ callers: (delivered: [InvocationHandoff<Ask>.Reply], undelivered: [InvocationHandoff<Ask>.Reply]),
-        exit: WorkerExit
-    ) {
-        for reply in callers.delivered {
+    /// Ends what the worker gave up by asking for work beyond its slots (an invocation, or a streamed response), and
+    /// tells `onEvent` of it and of the slot the ask freed, if it did.
+    func settle(_ asked: InvocationHandoff<Ask>.Asked, onEvent: (WorkerEvent) -> Void) {
+        if let abandoned = asked.abandoned {
+            onEvent(.replied)
+            abandoned.resume(returning: .error(.noResponse))
+        }
+        if let truncated = asked.truncatedStream {
+            onEvent(.replied)
+            truncated.end(.error(.truncatedStream))
+        }
+        if asked.freedSlot {
+            onEvent(.ready)
+        }
+    }
+
+    /// Fails what a closed handoff left unanswered: the worker process ended as `exit`.
+    func fail(_ unanswered: InvocationHandoff<Ask>.Unanswered, exit: WorkerExit) {
+        for reply in unanswered.delivered {
             reply.resume(throwing: WorkerGone(exit: exit, delivered: true))
         }
-        for reply in callers.undelivered {
+        for reply in unanswered.undelivered {
             reply.resume(throwing: WorkerGone(exit: exit, delivered: false))
+        }
+        for stream in unanswered.streams {
+            stream.end(.workerGone(exit))
         }
     }
 }

@@ -26,6 +26,13 @@ struct WorkerError: Error, Sendable, Equatable {
         )
     }
 
+    /// The error of a streamed response its worker dropped: it asked for more work than its slots hold before
+    /// finishing it.
+    static let truncatedStream = Self(
+        type: "Runtime.TruncatedResponse",
+        message: "the worker asked for its next invocation before finishing its streamed response"
+    )
+
     /// The error of an invocation its worker dropped: it asked for its next invocation without answering.
     static let noResponse = Self(
         type: "Runtime.NoResponse",

@@ -16,16 +16,11 @@ final class NativeConnection: HandingOffConnection {
     /// The worker asks for work by being ready (once per slot) and by answering: nothing to answer the ask through.
     typealias Ask = Void
 
-    private struct State {
-        var handoff: InvocationHandoff<Void>
-        /// The responses being streamed, by invocation id.
-        var streams: [String: ResponseStream] = [:]
-    }
 
     /// How long a worker whose connection failed has to exit before it is taken to be alive without it.
     static let exitGracePeriod: TimeAmount = .seconds(2)
 
-    private let state: Mutex<State>
+    private let handoff: Mutex<InvocationHandoff<Void>>
     private let channel: any Channel
     private let onEvent: @Sendable (WorkerEvent) -> Void
     let workerDescriptor: CInt?
@@ -36,7 +31,7 @@ final class NativeConnection: HandingOffConnection {
         capacity: Int,
         onEvent: @escaping @Sendable (WorkerEvent) -> Void
     ) {
-        self.state = Mutex(State(handoff: InvocationHandoff(capacity: capacity)))
+        self.handoff = Mutex(InvocationHandoff(capacity: capacity))
         self.channel = channel
         self.workerDescriptor = workerDescriptor
         self.onEvent = onEvent
@@ -88,7 +83,7 @@ final class NativeConnection: HandingOffConnection {
 
     func invoke(_ invocation: Invocation, timeout: TimeAmount) async throws -> WorkerReply {
         try await awaitReply(to: invocation) { reply in
-            switch state.withLock({ $0.handoff.hand(invocation, timeout: timeout, reply: reply) }) {
+            switch handoff.withLock({ $0.hand(invocation, timeout: timeout, reply: reply) }) {
             case .deliver:
                 if channel.eventLoop.inEventLoop {
                     send(invocation, timeout: timeout)
@@ -104,19 +99,13 @@ final class NativeConnection: HandingOffConnection {
     }
 
     func withHandoff<Result>(_ body: (inout InvocationHandoff<Void>) -> Result) -> Result {
-        state.withLock { body(&$0.handoff) }
+        handoff.withLock { body(&$0) }
     }
 
     func close(exit: WorkerExit) {
-        let (callers, streams) = state.withLock { state in
-            defer { state.streams = [:] }
-            return (state.handoff.close(exit: exit), Array(state.streams.values))
-        }
+        let unanswered = handoff.withLock { $0.close(exit: exit) }
         channel.close(promise: nil)
-        fail(callers, exit: exit)
-        for stream in streams {
-            stream.end(.workerGone(exit))
-        }
+        fail(unanswered, exit: exit)
     }
 
     /// Sends an invocation in flight and starts its timer; on the event loop.
@@ -147,36 +136,16 @@ final class NativeConnection: HandingOffConnection {
 
     /// The worker asks for one invocation: sends the queued one, or notes that the worker waits for one.
     private func workerAsks() {
-        let (asked, truncated) = state.withLock { state in
-            let asked = state.handoff.workerAsks(())
-            return (asked, asked.truncatedStream.flatMap { state.streams.removeValue(forKey: $0) })
-        }
-        if let abandoned = asked.abandoned {
-            onEvent(.replied)
-            abandoned.resume(returning: .error(.noResponse))
-        }
-        if let truncated {
-            onEvent(.replied)
-            truncated.end(
-                .error(
-                    WorkerError(
-                        type: "Runtime.TruncatedResponse",
-                        message: "the worker asked for more work before finishing its streamed response"
-                    )
-                )
-            )
-        }
+        let asked = handoff.withLock { $0.workerAsks(()) }
+        settle(asked, onEvent: onEvent)
         if let (invocation, timeout) = asked.delivered {
             send(invocation, timeout: timeout)
-        }
-        if asked.freedSlot {
-            onEvent(.ready)
         }
     }
 
     /// The worker answered invocation `id` (and asks for the next); false when `id` is not in flight.
     func complete(id: String, with reply: WorkerReply) -> Bool {
-        guard let caller = state.withLock({ $0.handoff.finish(id) }) else { return false }
+        guard let caller = handoff.withLock({ $0.finish(id) }) else { return false }
         onEvent(.replied)
         caller.resume(returning: reply)
         workerAsks()
@@ -190,30 +159,20 @@ final class NativeConnection: HandingOffConnection {
         let stream = ResponseStream(contentType: contentType) {
             channel.setOption(ChannelOptions.autoRead, value: true).whenComplete { _ in }
         }
-        let caller = state.withLock { state in
-            let caller = state.handoff.beginStream(id)
-            if caller != nil { state.streams[id] = stream }
-            return caller
-        }
-        guard let caller else { return false }
+        guard let caller = handoff.withLock({ $0.beginStream(id, as: stream) }) else { return false }
         caller.resume(returning: .stream(stream))
         return true
     }
 
     /// The stream of invocation `id`'s response; nil when the worker is not streaming one.
     func stream(_ id: String) -> ResponseStream? {
-        state.withLock { $0.streams[id] }
+        handoff.withLock { $0.stream(id) }
     }
 
     /// The worker ended its response to invocation `id` (and asks for the next invocation): its output up to now
     /// belongs to the invocation, then the stream ends. False when the worker was not streaming that response.
     func endStream(id: String, _ ending: ResponseStream.Ending) -> Bool {
-        let stream = state.withLock { state -> ResponseStream? in
-            guard let stream = state.streams.removeValue(forKey: id) else { return nil }
-            _ = state.handoff.endStream(id)
-            return stream
-        }
-        guard let stream else { return false }
+        guard let stream = handoff.withLock({ $0.endStream(id) }) else { return false }
         onEvent(.replied)
         stream.end(ending)
         workerAsks()
@@ -245,18 +204,15 @@ final class NativeConnection: HandingOffConnection {
     /// The worker broke the protocol: its invocations in flight and the responses it streams fail with `error`, and
     /// the worker is not used again.
     func violated(_ error: WorkerError) {
-        let (callers, streams) = state.withLock { state in
-            defer { state.streams = [:] }
-            return (state.handoff.abandonInFlight(), Array(state.streams.values))
-        }
+        let unanswered = handoff.withLock { $0.abandonInFlight() }
         channel.close(promise: nil)
         // The pool hears first, so no caller goes on believing the worker usable.
         onEvent(.unusable)
-        if !callers.isEmpty || !streams.isEmpty { onEvent(.replied) }
-        for caller in callers {
+        if !unanswered.delivered.isEmpty || !unanswered.streams.isEmpty { onEvent(.replied) }
+        for caller in unanswered.delivered {
             caller.resume(returning: .error(error))
         }
-        for stream in streams {
+        for stream in unanswered.streams {
             stream.end(.error(error))
         }
     }

@@ -18,8 +18,6 @@ final class RuntimeAPIConnection: HandingOffConnection {
         var port = 0
         var serverChannel: (any Channel)?
         var handoff: InvocationHandoff<NextRequest>
-        /// The responses being streamed, by invocation id.
-        var streams: [String: ResponseStream] = [:]
     }
 
     private let state: Mutex<State>
@@ -97,43 +95,17 @@ final class RuntimeAPIConnection: HandingOffConnection {
     }
 
     func close(exit: WorkerExit) {
-        let (channel, callers, streams) = state.withLock { state in
-            defer { state.streams.removeAll() }
-            return (state.serverChannel, state.handoff.close(exit: exit), state.streams.values)
-        }
+        let (channel, unanswered) = state.withLock { ($0.serverChannel, $0.handoff.close(exit: exit)) }
         channel?.close(promise: nil)
-        fail(callers, exit: exit)
-        for stream in streams {
-            stream.end(.workerGone(exit))
-        }
+        fail(unanswered, exit: exit)
     }
 
     // MARK: Called by the handler, on the worker's event loop
 
     /// The worker asks for work: returns the invocation to send now, or parks the request until there is one.
     func next(_ request: NextRequest) -> Invocation? {
-        let (asked, unfinished) = state.withLock { state in
-            let asked = state.handoff.workerAsks(request)
-            return (asked, asked.truncatedStream.flatMap { state.streams.removeValue(forKey: $0) })
-        }
-        if let unfinished {
-            onEvent(.replied)
-            unfinished.end(
-                .error(
-                    WorkerError(
-                        type: "Runtime.TruncatedResponse",
-                        message: "the worker asked for its next invocation before finishing its streamed response"
-                    )
-                )
-            )
-        }
-        if let abandoned = asked.abandoned {
-            onEvent(.replied)
-            abandoned.resume(returning: .error(.noResponse))
-        }
-        if asked.freedSlot {
-            onEvent(.ready)
-        }
+        let asked = state.withLock { $0.handoff.workerAsks(request) }
+        settle(asked, onEvent: onEvent)
         guard let (invocation, timeout) = asked.delivered else { return nil }
         startTimer(invocation.id, timeout: timeout, on: eventLoop)
         return invocation
@@ -161,12 +133,7 @@ final class RuntimeAPIConnection: HandingOffConnection {
         resumeReading: @escaping @Sendable () -> Void
     ) -> ResponseStream? {
         let stream = ResponseStream(contentType: contentType, resumeReading: resumeReading)
-        let caller = state.withLock { state in
-            let caller = state.handoff.beginStream(id)
-            if caller != nil { state.streams[id] = stream }
-            return caller
-        }
-        guard let caller else { return nil }
+        guard let caller = state.withLock({ $0.handoff.beginStream(id, as: stream) }) else { return nil }
         caller.resume(returning: .stream(stream))
         return stream
     }
@@ -175,9 +142,8 @@ final class RuntimeAPIConnection: HandingOffConnection {
     /// invocation, then the stream ends.
     func endStream(id: String, _ stream: ResponseStream, _ ending: ResponseStream.Ending) {
         let current = state.withLock { state -> Bool in
-            guard state.streams[id] === stream else { return false }
-            state.streams[id] = nil
-            return state.handoff.endStream(id)
+            guard state.handoff.stream(id) === stream else { return false }
+            return state.handoff.endStream(id) != nil
         }
         if current { onEvent(.replied) }
         stream.end(ending)
