@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// The invoker's spawner, shared by every pool of the process: started with the first worker, and again with the
+/// next worker after it died.
+///
+/// ```swift
+/// let worker = try await Spawner.shared.spawn(request, input: socket, output: pipe, logger: logger)
+/// let exit = await worker.exit()
+/// ```
+final class Spawner: Sendable {
+    /// The process's spawner.
+    static let shared = Spawner(executable: executable)
+
+    /// The executable run as the spawner: the running invoker itself (through `/proc/self/exe`, so a binary replaced
+    /// on disk since does not answer in its stead), or, in the test bundle (which links the invoker's code but has no
+    /// `spawner` command), the `invoker` built beside it.
+    static var executable: String {
+        let running = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+        guard running.pathExtension == "xctest" else { return "/proc/self/exe" }
+        return running.deletingLastPathComponent().appendingPathComponent("invoker").path
+    }
+
+    /// A started worker process: its id, and its end to wait for.
+    struct Process: Sendable {
+        /// The worker's process id, which is also its process group's.
+        let pid: pid_t
+        private let connection: SpawnerConnection
+
+        fileprivate init(pid: pid_t, connection: SpawnerConnection) {
+            self.pid = pid
+            self.connection = connection
+        }
+
+        /// Waits until the process ends (the spawner reaped it, or died and it was killed).
+        func exit() async -> WorkerExit {
+            await connection.exit(of: pid)
+        }
+    }
+
+    private let executablePath: String
+    private let current = Mutex<SpawnerConnection?>(nil)
+
+    init(executable: String) {
+        self.executablePath = executable
+    }
+
+    /// The running spawner's process id, if one runs.
+    var pid: pid_t? { current.withLock { $0.flatMap { $0.isLost ? nil : $0.pid } } }
+
+    /// Starts `request`'s worker with `input` as its standard input and `output` as its standard output and error
+    /// (both stay the caller's to close); a spawner that turns out dead is replaced once. `logger` hears of a spawner
+    /// started or lost on the way.
+    func spawn(_ request: SpawnRequest, input: CInt, output: CInt, logger: Logger) async throws -> Process {
+        var attempt = 0
+        while true {
+            attempt += 1
+            let connection = try connection(logger: logger)
+            do {
+                let pid = try await connection.spawn(request, input: input, output: output)
+                return Process(pid: pid, connection: connection)
+            } catch let failure as SpawnFailure where failure.spawnerLost && attempt == 1 {
+                logger.notice("The spawner was lost; starting another", metadata: [LogKey.error: "\(failure)"])
+                current.withLock { if $0 === connection { $0 = nil } }
+            }
+        }
+    }
+
+    /// The running spawner, started first when there is none or it died.
+    private func connection(logger: Logger) throws(SpawnFailure) -> SpawnerConnection {
+        try current.withLock { (current) throws(SpawnFailure) -> SpawnerConnection in
+            if let running = current, !running.isLost { return running }
+            let started = try SpawnerConnection.start(executable: executablePath, logger: logger)
+            logger.info("Started the spawner", metadata: ["spawner.pid": "\(started.pid)"])
+            current = started
+            return started
+        }
+    }
+}
