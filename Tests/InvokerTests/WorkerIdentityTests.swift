@@ -17,8 +17,9 @@ struct WorkerIdentityTests {
         .enabled(if: WorkerIdentity.canIsolate, "isolating workers needs root")
     )
     func isolatedWorker() async throws {
-        try await Self.withIdleWorker { _ in
-        } check: { pid in
+        // The function's folder is the invoker's alone: the worker still starts in it (it changes directory before
+        // it changes user).
+        try await Self.withIdleWorker(folderMode: 0o700) { pid in
             let fields = try Self.status(of: pid)
             let uids = try #require(fields["Uid"]).split(separator: "\t")
             let uid = try #require(uids.first.flatMap { UInt32($0) })
@@ -44,28 +45,35 @@ struct WorkerIdentityTests {
 
     @Test("a worker of an invoker that does not isolate runs as the invoker, with the limits but the process count")
     func inheritedWorker() async throws {
-        try await Self.withIdleWorker {
-            $0.isolateWorkers = false
-        } check: { pid in
-            let fields = try Self.status(of: pid)
-            #expect(fields["Uid"]?.split(separator: "\t").first == "\(getuid())")
-            let limits = try Self.limits(of: pid)
-            #expect(limits["Max open files"] == ["123", "123"])
-            #expect(limits["Max cpu time"] == ["77", "82"])
-            #expect(limits["Max core file size"] == ["0", "0"])
-            #expect(limits["Max processes"] != ["55", "55"])
-        }
+        try await Self.withIdleWorker(
+            configure: { $0.isolateWorkers = false },
+            check: { pid in
+                let fields = try Self.status(of: pid)
+                #expect(fields["Uid"]?.split(separator: "\t").first == "\(getuid())")
+                let limits = try Self.limits(of: pid)
+                #expect(limits["Max open files"] == ["123", "123"])
+                #expect(limits["Max cpu time"] == ["77", "82"])
+                #expect(limits["Max core file size"] == ["0", "0"])
+                #expect(limits["Max processes"] != ["55", "55"])
+            }
+        )
     }
 
-    /// Invokes a fixture worker with ``limits`` once, then runs `check` on the worker's pid while it is up.
+    /// Invokes a fixture worker with ``limits`` once, then runs `check` on the worker's pid while it is up. With
+    /// `folderMode`, the function's folder gets that mode.
     static func withIdleWorker(
-        configure: @escaping (inout ServerConfiguration) -> Void,
+        folderMode: Int? = nil,
+        configure: @escaping (inout ServerConfiguration) -> Void = { _ in },
         check: @escaping @Sendable (pid_t) throws -> Void
     ) async throws {
         let environment = try TestEnvironment(functions: [
             "sleep": TestEnvironment.fixture("sleep", ["limits": limits])
         ])
         defer { environment.remove() }
+        if let folderMode {
+            let folder = environment.directory.path
+            try FileManager.default.setAttributes([.posixPermissions: folderMode], ofItemAtPath: folder)
+        }
         try await environment.withInvoker(configure: configure) { client in
             let response = try await client.execute(
                 uri: "/function/sleep",

@@ -52,8 +52,8 @@ extension SpawnerProcess {
         return .failed(id: request.id, step: SpawnStep(rawValue: failure.step) ?? .execve, errno: Int32(failure.errno))
     }
 
-    /// The child between `fork` and `execve`: signals back to their defaults, its own process group, the limits, then
-    /// (for an isolated worker) no supplementary groups and its own group and user id, checked; its directory, its
+    /// The child between `fork` and `execve`: signals back to their defaults, its own process group, the limits, its
+    /// directory, then (for an isolated worker) no supplementary groups and its own group and user id, checked; its
     /// three standard descriptors and no other. Any failure is reported with its step and ends the child, before the
     /// executable could run.
     private static func becomeWorker(
@@ -91,6 +91,8 @@ extension SpawnerProcess {
             var limit = limit
             guard setrlimit(__rlimit_resource_t(resource.rawValue), &limit) == 0 else { fail(.setrlimit) }
         }
+        // Still as the invoker: a function's directory need not be reachable by the worker's user (it was not before).
+        guard chdir(directory) == 0 else { fail(.chdir) }
         if let id = request.userID {
             guard setgroups(0, nil) == 0 else { fail(.setgroups) }
             guard setgid(id) == 0 else { fail(.setgid) }
@@ -99,7 +101,6 @@ extension SpawnerProcess {
             guard getgid() == id && getegid() == id && getgroups(0, nil) == 0 else { fail(.setgid, EPERM) }
             guard getuid() == id && geteuid() == id && setuid(0) != 0 else { fail(.setuid, EPERM) }
         }
-        guard chdir(directory) == 0 else { fail(.chdir) }
         guard dup2(input, 0) == 0, dup2(output, 1) == 1, dup2(output, 2) == 2 else { fail(.dup2) }
         for descriptor in directoryEntries("/proc/self/fd") where descriptor > 2 && descriptor != report {
             close(descriptor)
