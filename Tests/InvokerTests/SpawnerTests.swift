@@ -112,6 +112,22 @@ struct SpawnerTests {
         #expect(exits == Array(repeating: .exited(0), count: 100))
     }
 
+    @Test("a spawner that stops answering is killed and replaced, and the spawn succeeds on the new one")
+    func hungSpawner() async throws {
+        let spawner = Spawner(executable: Spawner.executable, replyTimeout: .milliseconds(500))
+        let logger = Logger(label: "spawner-test")
+        let null = open("/dev/null", O_RDWR | O_CLOEXEC)
+        defer { close(null) }
+        let first = try await spawner.spawn(Self.request("/bin/true"), input: null, output: null, logger: logger)
+        #expect(await first.exit() == .exited(0))
+        let hung = try #require(spawner.pid)
+        kill(hung, SIGSTOP)
+        let second = try await spawner.spawn(Self.request("/bin/true"), input: null, output: null, logger: logger)
+        #expect(await second.exit() == .exited(0))
+        #expect(spawner.pid != hung)
+        #expect(await eventually { !ProcessTable.isRunning(hung) })
+    }
+
     static func limitsLines(_ pid: pid_t) throws -> [String] {
         try String(contentsOfFile: "/proc/\(pid)/limits", encoding: .utf8).split(separator: "\n").map(String.init)
     }
