@@ -93,7 +93,7 @@ final class Spawner: Sendable {
                 guard !Task.isCancelled, !connection.isLost else { return nil }
                 logger.error(
                     "The spawner did not answer in time; killing it",
-                    metadata: ["spawner.pid": "\(connection.pid)", "spawner.timeout": "\(self.replyTimeout)"]
+                    metadata: [LogKey.spawner: "\(connection.pid)", LogKey.spawnerTimeout: "\(self.replyTimeout)"]
                 )
                 POSIX.kill(connection.pid, SIGKILL)
                 return nil
@@ -112,7 +112,7 @@ final class Spawner: Sendable {
         try current.withLock { (current) throws(SpawnFailure) -> SpawnerConnection in
             if let running = current, !running.isLost { return running }
             let started = try SpawnerConnection.start(executable: executablePath, logger: logger)
-            logger.info("Started the spawner", metadata: ["spawner.pid": "\(started.pid)"])
+            logger.info("Started the spawner", metadata: [LogKey.spawner: "\(started.pid)"])
             current = started
             return started
         }

@@ -107,7 +107,14 @@ final class SpawnerConnection: Sendable {
             request.id = id
             let failure = socket.send(request.encoded, descriptors: [input, output], wait: false)
             guard failure != 0, let waiting = state.withLock({ $0.spawns.removeValue(forKey: id) }) else { return }
-            waiting.resume(throwing: SpawnFailure.spawnerLost("sending to the spawner failed", errno: failure))
+            let reason = "sending the request to the spawner failed: \(String(cString: strerror(failure)))"
+            // A closed socket is a dead spawner; a full one (EAGAIN) or a request too large (EMSGSIZE) is this
+            // request's failure.
+            if failure == EPIPE || failure == ECONNRESET {
+                waiting.resume(throwing: SpawnFailure.spawnerLost(reason, errno: failure))
+            } else {
+                waiting.resume(throwing: SpawnFailure(errno: failure, description: reason))
+            }
         }
     }
 
@@ -162,7 +169,7 @@ final class SpawnerConnection: Sendable {
         logger.error(
             "The spawner ended; its workers were killed and a new spawner starts with the next worker",
             metadata: [
-                LogKey.exit: "\(ended)", "spawner.pid": "\(pid)", "spawner.workers": "\(workers.count)",
+                LogKey.exit: "\(ended)", LogKey.spawner: "\(pid)", LogKey.spawnerWorkers: "\(workers.count)",
                 LogKey.error: "\(readError == 0 ? "end of stream" : String(cString: strerror(readError)))",
             ]
         )
@@ -200,7 +207,7 @@ final class SpawnerConnection: Sendable {
                 case .ended, nil:
                     logger.error(
                         "The spawner reported the end of a worker it did not start",
-                        metadata: ["worker.pid": "\(pid)"]
+                        metadata: [LogKey.workerPID: "\(pid)"]
                     )
                 }
             }

@@ -33,8 +33,23 @@ struct SpawnerProcess {
             complain("refusing to run with \(threads) threads; it must be the only one")
             exit(70)
         }
+        var socketType: CInt = 0
+        var length = socklen_t(MemoryLayout<CInt>.size)
+        guard getsockopt(socketDescriptor, SOL_SOCKET, SO_TYPE, &socketType, &length) == 0,
+            socketType == CInt(SOCK_SEQPACKET.rawValue)
+        else {
+            complain("descriptor \(socketDescriptor) is not the invoker's socket; the invoker starts the spawner")
+            exit(64)
+        }
+        // Whatever the spawner was given beyond its socket and standard descriptors goes; the socket (inherited, so
+        // not close-on-exec) and everything the spawner opens from here on are close-on-exec, so a worker starts with
+        // its three standard descriptors and no other.
         for descriptor in directoryEntries("/proc/self/fd") where descriptor > socketDescriptor {
             close(descriptor)
+        }
+        guard fcntl(socketDescriptor, F_SETFD, FD_CLOEXEC) == 0 else {
+            complain("could not make its socket close-on-exec (errno \(errno))")
+            exit(71)
         }
         var fds: [CInt] = [-1, -1]
         let type = Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue)
