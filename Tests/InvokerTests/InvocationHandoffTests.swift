@@ -29,7 +29,8 @@ struct InvocationHandoffTests {
         case .success(.response(let body)): "response \(String(buffer: body))"
         case .success(.error(let error)): "error \(error.type)"
         case .success: "another reply"
-        case .failure(let error as WorkerGone): "gone: \(error.exit), \(error.delivered ? "delivered" : "not delivered")"
+        case .failure(let error as WorkerGone):
+            "gone: \(error.exit), \(error.delivered ? "delivered" : "not delivered")"
         case .failure(is WorkerTimedOut): "timed out"
         case .failure(is CancellationError): "cancelled"
         case .failure(let error): "failed: \(error)"

@@ -38,9 +38,12 @@ struct OutputAttributionTests {
             close(fds[1])
         }
         let workerLines = Mutex<[String]>([])
-        let capture = OutputCapture(descriptor: fds[0], attribution: .byRequestID { line in
-            workerLines.withLock { $0.append(line) }
-        })
+        let capture = OutputCapture(
+            descriptor: fds[0],
+            attribution: .byRequestID { line in
+                workerLines.withLock { $0.append(line) }
+            }
+        )
         capture.begin(invocation: first)
         capture.begin(invocation: second)
         // The second line of `second` arrives in two reads.

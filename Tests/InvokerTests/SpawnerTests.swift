@@ -84,6 +84,8 @@ struct SpawnerTests {
     )
     func concurrentIsolatedSpawns() async throws {
         let logger = Logger(label: "spawner-test")
+        // A spawner of its own: a hundred spawns on the shared one would hold up the workers of the tests beside it.
+        let spawner = Spawner(executable: Spawner.executable)
         // Threads that keep creating threads, as the invoker's event loops and task pool may at any moment.
         let churning = Atomic(true)
         let churners = (0..<4).map { _ in
@@ -103,7 +105,7 @@ struct SpawnerTests {
                     let null = open("/dev/null", O_RDWR | O_CLOEXEC)
                     defer { close(null) }
                     let request = Self.request("/bin/true", userID: WorkerIdentity.base + uid_t(slot))
-                    let process = try await Spawner.shared.spawn(request, input: null, output: null, logger: logger)
+                    let process = try await spawner.spawn(request, input: null, output: null, logger: logger)
                     return await process.exit()
                 }
             }
@@ -114,7 +116,7 @@ struct SpawnerTests {
 
     @Test("a spawner that stops answering is killed and replaced, and the spawn succeeds on the new one")
     func hungSpawner() async throws {
-        let spawner = Spawner(executable: Spawner.executable, replyTimeout: .milliseconds(500))
+        let spawner = Spawner(executable: Spawner.executable, replyTimeout: .seconds(3))
         let logger = Logger(label: "spawner-test")
         let null = open("/dev/null", O_RDWR | O_CLOEXEC)
         defer { close(null) }

@@ -16,7 +16,6 @@ final class NativeConnection: HandingOffConnection {
     /// The worker asks for work by being ready (once per slot) and by answering: nothing to answer the ask through.
     typealias Ask = Void
 
-
     /// How long a worker whose connection failed has to exit before it is taken to be alive without it.
     static let exitGracePeriod: TimeAmount = .seconds(2)
 
