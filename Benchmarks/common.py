@@ -197,15 +197,16 @@ def _descendants(pid):
 
 
 def children_cpu_seconds(pid):
-    """The CPU time used so far by the processes under process `pid` (its workers, and whatever starts them): the
-    live ones, and the children it has waited for, in seconds."""
+    """The CPU time used so far by the processes under process `pid` (its workers, and the spawner that starts them):
+    the live ones, and the children each of them has waited for, in seconds."""
     fields = _stat_fields(pid)
     ticks = int(fields[13]) + int(fields[14])
     for child in _descendants(pid):
         try:
-            ticks += int(_stat_fields(child)[11]) + int(_stat_fields(child)[12])
+            child_fields = _stat_fields(child)
         except (FileNotFoundError, ProcessLookupError):
             continue
+        ticks += sum(int(field) for field in child_fields[11:15])
     return ticks / CLOCK_TICKS
 
 
