@@ -82,7 +82,10 @@ struct HTTPTriggerTests {
 
     @Test("a function error is a 502 with its errorType and errorMessage, recorded as error")
     func functionError() async throws {
-        let environment = try TestEnvironment(functions: ["fail": TestEnvironment.fixture("fail")])
+        // One worker at most: the pool's headroom would otherwise start a second, which may take the next request.
+        let environment = try TestEnvironment(functions: [
+            "fail": TestEnvironment.fixture("fail", ["scaling": ["max": 1]])
+        ])
         defer { environment.remove() }
         try await environment.withInvoker { client in
             let response = try await client.execute(uri: "/function/fail", method: .post)

@@ -31,15 +31,11 @@ struct OutputAttributionTests {
 
     @Test("each invocation takes the lines that carry its id, across reads; the rest go to the worker")
     func attribution() async throws {
-        var fds: [CInt] = [0, 0]
-        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
-        defer {
-            close(fds[0])
-            close(fds[1])
-        }
+        let pipe = try OutputPipe()
+        defer { pipe.close() }
         let workerLines = Mutex<[String]>([])
         let capture = OutputCapture(
-            descriptor: fds[0],
+            descriptor: pipe.readEnd,
             attribution: .byRequestID { line in
                 workerLines.withLock { $0.append(line) }
             }
@@ -62,17 +58,30 @@ struct OutputAttributionTests {
 
     @Test("a worker that runs one invocation at a time keeps all its output for that invocation")
     func sequential() async throws {
-        var fds: [CInt] = [0, 0]
-        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
-        defer {
-            close(fds[0])
-            close(fds[1])
-        }
-        let capture = OutputCapture(descriptor: fds[0])
+        let pipe = try OutputPipe()
+        defer { pipe.close() }
+        let capture = OutputCapture(descriptor: pipe.readEnd)
         capture.begin(invocation: first)
         capture.append(ByteBuffer(string: "plain print\nanother line without newline"))
         capture.fence()
         #expect(await capture.take(invocation: first) == "plain print\nanother line without newline")
         #expect(await capture.take(invocation: second) == "")
+    }
+}
+
+/// A socket pair standing in for a worker's output pipe: the capture reads (and asks the pending bytes of) one end.
+private struct OutputPipe {
+    let readEnd: CInt
+    let writeEnd: CInt
+
+    init() throws {
+        var fds: [CInt] = [0, 0]
+        try #require(socketpair(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0, &fds) == 0)
+        (readEnd, writeEnd) = (fds[0], fds[1])
+    }
+
+    func close() {
+        Glibc.close(readEnd)
+        Glibc.close(writeEnd)
     }
 }
