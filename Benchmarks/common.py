@@ -197,7 +197,7 @@ def _descendants(pid):
 
 
 def children_cpu_seconds(pid):
-    """The CPU time used so far by the processes under process `pid` (its workers, and the spawner that starts them):
+    """The CPU time used so far by the processes under process `pid` (its workers, and whatever they started):
     the live ones, and the children each of them has waited for, in seconds."""
     fields = _stat_fields(pid)
     ticks = int(fields[13]) + int(fields[14])

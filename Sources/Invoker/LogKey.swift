@@ -17,14 +17,6 @@ enum LogKey {
     static let outputLine = "worker.output"
     /// The invoker-wide worker limit.
     static let workerLimit = "worker.limit"
-    /// A worker's process id.
-    static let workerPID = "worker.pid"
-    /// The spawner's process id.
-    static let spawner = "spawner.pid"
-    /// How many workers a lost spawner took with it.
-    static let spawnerWorkers = "spawner.workers"
-    /// How long the spawner may take to answer.
-    static let spawnerTimeout = "spawner.timeout"
     /// The invocation an entry is about.
     static let invocation = "invocation.id"
     /// How an invocation ended.

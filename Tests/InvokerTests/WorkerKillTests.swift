@@ -76,12 +76,11 @@ struct WorkerKillTests {
         )
     }
 
-    /// The live worker processes of `environment`'s invoker, running in this process: children of this process's
-    /// spawner whose `LAMBDA_TASK_ROOT` is the environment's folder.
+    /// The live worker processes of `environment`'s invoker, running in this process: children of this process whose
+    /// `LAMBDA_TASK_ROOT` is the environment's folder.
     private static func workers(of environment: TestEnvironment) -> [pid_t] {
         let root = "LAMBDA_TASK_ROOT=" + environment.directory.standardizedFileURL.path
-        guard let spawner = Spawner.shared.pid else { return [] }
-        return ProcessTable.all().filter { $0.parent == spawner && $0.state != "Z" }.map(\.pid).filter { pid in
+        return ProcessTable.all().filter { $0.parent == getpid() && $0.state != "Z" }.map(\.pid).filter { pid in
             guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/environ") else { return false }
             return data.split(separator: 0).contains { String(decoding: $0, as: UTF8.self) == root }
         }

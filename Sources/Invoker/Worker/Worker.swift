@@ -1,12 +1,19 @@
 import Logging
 import NIOCore
 import NIOPosix
+import Subprocess
 import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
 import Darwin
+#endif
+
+#if canImport(System)
+import System
+#else
+import SystemPackage
 #endif
 
 /// One worker process of a function: spawned in its own process group with only its declared environment, its
@@ -157,60 +164,59 @@ final class Worker: Sendable {
     var pid: pid_t? { state.withLock { $0.pid } }
 
     /// Runs the process until it exits or is stopped, and returns how it ended. The process group is killed on
-    /// the way out, so nothing the worker started outlives it. The invoker's ``Spawner`` starts it: with `identity`'s
-    /// user and group and `launch`'s limits from its first instruction.
+    /// the way out, so nothing the worker started outlives it.
     func run(_ launch: WorkerLaunch, identity: WorkerIdentity, pipeWriteEnd: CInt, logger: Logger) async -> WorkerExit {
+        var environment: [Environment.Key: String] = [:]
+        for (key, value) in launch.environment(connection: connection.environment) {
+            environment[Environment.Key(stringLiteral: key)] = value
+        }
         connection.admit(only: identity)
+        var options = PlatformOptions()
+        options.processGroupID = 0
         var limits = launch.limits
-        var userID: uid_t?
-        switch identity {
-        case .isolated(let uid): userID = uid
-        case .inherited:
+        if case .inherited = identity {
             // The process count is per user: without a user of its own, a limit would count the invoker's processes.
             limits.processes = nil
         }
-        let request = SpawnRequest(
-            id: 0,
-            executable: launch.executable,
-            arguments: launch.arguments,
-            environment: launch.environment(connection: connection.environment).map { "\($0.key)=\($0.value)" },
-            workingDirectory: launch.workingDirectory,
-            userID: userID,
-            limits: limits
-        )
+        let output = FileDescriptor(rawValue: pipeWriteEnd)
         // The native transport's socket, or nothing to read.
-        let input = connection.workerDescriptor ?? open("/dev/null", O_RDONLY | O_CLOEXEC)
+        let input = FileDescriptor(rawValue: connection.workerDescriptor ?? open("/dev/null", O_RDONLY | O_CLOEXEC))
         let exit: WorkerExit
         do {
-            guard input >= 0 else {
+            guard input.rawValue >= 0 else { throw SubprocessError.UnderlyingError(rawValue: errno) }
+            let (limited, limitedArguments) = try limits.wrapping(launch.executable, launch.arguments)
+            let (executable, arguments) = try identity.wrapping(limited, limitedArguments)
+            let result = try await Subprocess.run(
+                .path(FilePath(executable)),
+                arguments: Arguments(arguments),
+                environment: .custom(environment),
+                workingDirectory: FilePath(launch.workingDirectory),
+                platformOptions: options,
+                input: .fileDescriptor(input, closeAfterSpawningProcess: true),
+                output: .fileDescriptor(output, closeAfterSpawningProcess: false),
+                error: .fileDescriptor(output, closeAfterSpawningProcess: false)
+            ) { execution in
                 POSIX.close(pipeWriteEnd)
-                throw SpawnFailure(errno: errno, description: "opening /dev/null failed")
+                let readies = self.state.withLock { state in
+                    state.pid = execution.processIdentifier.value
+                    defer { state.readiesBeforePID = 0 }
+                    return state.readiesBeforePID
+                }
+                for _ in 0..<readies { self.onEvent(self, .ready) }
+                await self.superviseUntilExit()
             }
-            // The worker holds its own copies once it runs; the output ends when the worker's copies close.
-            let process: Spawner.Process
-            do {
-                process = try await Spawner.shared.spawn(request, input: input, output: pipeWriteEnd, logger: logger)
-            } catch {
-                POSIX.close(input)
-                POSIX.close(pipeWriteEnd)
-                throw error
+            switch result.terminationStatus {
+            case .exited(let code): exit = .exited(code)
+            case .signaled(let signal): exit = .signaled(signal)
             }
-            POSIX.close(input)
-            POSIX.close(pipeWriteEnd)
-            let readies = state.withLock { state in
-                state.pid = process.pid
-                defer { state.readiesBeforePID = 0 }
-                return state.readiesBeforePID
-            }
-            for _ in 0..<readies { onEvent(self, .ready) }
-            await superviseUntilExit()
-            exit = await process.exit()
         } catch {
+            POSIX.close(pipeWriteEnd)
             logger.error(
                 "Could not start worker",
                 metadata: [LogKey.error: "\(error)", LogKey.executable: "\(launch.executable)"]
             )
-            exit = (error as? SpawnFailure)?.exit ?? .spawnFailed(errno: nil)
+            let code = (error as? SubprocessError)?.underlyingError?.rawValue ?? (error as? Errno)?.rawValue
+            exit = .spawnFailed(errno: code)
         }
         state.withLock { $0.exited = true }
         outputChannel.close(promise: nil)
