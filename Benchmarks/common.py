@@ -237,13 +237,14 @@ def context_switches(pid):
     return total
 
 
-def rss_bytes(pid):
-    """The resident memory of process `pid` (VmRSS), in bytes."""
+def rss_bytes(pid, field="VmRSS"):
+    """The resident memory of process `pid` (VmRSS, or another field of /proc/PID/status such as RssAnon), in
+    bytes."""
     with open(f"/proc/{pid}/status") as file:
         for line in file:
-            if line.startswith("VmRSS:"):
+            if line.startswith(f"{field}:"):
                 return int(line.split()[1]) * 1024
-    raise ValueError(f"no VmRSS for process {pid}")
+    raise ValueError(f"no {field} for process {pid}")
 
 
 def request(connection, method, path, body=None, headers=None):
