@@ -63,6 +63,40 @@ struct StreamingFunctionTests {
         #expect(record.status == .success && record.httpStatus == 201)
     }
 
+    @Test("a caller that goes away mid-stream stops neither its function nor the invocation beside it on the worker")
+    func callerGoesAway() async throws {
+        let environment = try TestEnvironment(functions: [
+            "stream": TestEnvironment.fixture(
+                "stream",
+                ["http": [["path": "/stream", "methods": ["GET"]]], "concurrency": 2, "scaling": ["max": 1]]
+            )
+        ])
+        defer { environment.remove() }
+        let leaving = environment.directory.appendingPathComponent("leaving").path
+        let staying = environment.directory.appendingPathComponent("staying").path
+        try await environment.withInvoker { client in
+            let port = try #require(client.port)
+            var streams: [RawHTTPClient] = []
+            for gate in [leaving, staying] {
+                let raw = try await RawHTTPClient(port: port)
+                try await raw.send(.GET, "/stream?mode=gate&gate=\(gate)")
+                #expect(try await raw.receiveHead().status == .ok)
+                #expect(try await raw.receiveBodyPart() == "first\n")
+                streams.append(raw)
+            }
+            try await streams[0].close()
+            #expect(FileManager.default.createFile(atPath: leaving, contents: nil))
+            #expect(FileManager.default.createFile(atPath: staying, contents: nil))
+            var rest = ""
+            while let part = try await streams[1].receiveBodyPart() { rest += part }
+            #expect(rest == "last\n")
+            try await streams[1].close()
+        }
+        let records = try await environment.waitForRecords(count: 2)
+        #expect(records.allSatisfy { $0.status == .success }, "\(records)")
+        #expect(Set(records.map(\.workerPid)).count == 1)
+    }
+
     @Test("an error mid-stream ends the caller's stream early, and the record has the error")
     func errorMidStream() async throws {
         let environment = try Self.environment()

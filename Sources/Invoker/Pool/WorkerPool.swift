@@ -167,8 +167,7 @@ final class WorkerPool: Sendable {
         var invocation = invocation
         invocation.deadlineEpochMs = EpochTime.nowMs() + Int64(timeout.milliseconds.rounded())
         worker.output.begin(invocation: invocation.id)
-        let answer = await run(invocation, on: worker, timeout: timeout)
-        if case .notDelivered = answer {
+        guard let answer = await run(invocation, on: worker, timeout: timeout) else {
             // The worker ended before it took the invocation: it runs on another.
             _ = await worker.output.take(invocation: invocation.id)
             return await self.invoke(invocation, timeout: timeout)
@@ -209,8 +208,6 @@ final class WorkerPool: Sendable {
             execution.outcome = .failed(.functionError(error))
         case .failed(let failure):
             execution.outcome = .failed(failure)
-        case .notDelivered:
-            preconditionFailure("an invocation that never reached its worker runs on another")
         }
         if case .answered = answer {
             machine.withLock { $0.invocationAnswered(runTime: execution.ran) }
@@ -428,18 +425,18 @@ final class WorkerPool: Sendable {
         case answered(WorkerReply)
         /// The worker did not answer: it timed out or died.
         case failed(InvocationFailure)
-        /// The worker ended before the invocation reached it.
-        case notDelivered
     }
 
-    private func run(_ invocation: Invocation, on worker: Worker, timeout: Duration) async -> Answer {
+    /// Hands `invocation` to `worker` and waits for its answer; nil when the worker ended before the invocation
+    /// reached it (it can run on another).
+    private func run(_ invocation: Invocation, on worker: Worker, timeout: Duration) async -> Answer? {
         do {
             return .answered(try await worker.connection.invoke(invocation, timeout: TimeAmount(timeout)))
         } catch is WorkerTimedOut {
             worker.kill(.timeout)
             return .failed(.timedOut(after: timeout, invocationID: invocation.id))
         } catch let gone as WorkerGone {
-            guard gone.delivered else { return .notDelivered }
+            guard gone.delivered else { return nil }
             return .failed(worker.failure(exit: gone.exit, invocationID: invocation.id, function: function))
         } catch {
             // Only cancellation gets here: the worker's state is unknown, so it is not used again.
