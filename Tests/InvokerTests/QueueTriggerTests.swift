@@ -43,12 +43,13 @@ struct QueueTriggerTests {
                             let response = try? await connection.execute(request)
                             #expect(response?.status == .accepted)
                         }
-                        try await connection.shutdown()
+                        // The invoker may already have closed an idle connection; that is not what this test checks.
+                        try? await connection.shutdown()
                     }
                 }
                 try await group.waitForAll()
             }
-            #expect(await eventually(timeout: .seconds(30)) { RecordedMessage.read(records).count >= 1_000 })
+            #expect(await eventually(timeout: .seconds(60)) { RecordedMessage.read(records).count >= 1_000 })
             let queues = try await client.execute(
                 uri: "/system/queues",
                 method: .get,

@@ -36,6 +36,13 @@ final class RawSocket {
         inbound = channel.inbound.makeAsyncIterator()
     }
 
+    /// A socket dropped unclosed (its test threw before closing it) is closed here: NIO stops the whole test process
+    /// when an async channel's writer goes away unfinished.
+    deinit {
+        channel.outbound.finish()
+        channel.channel.close(promise: nil)
+    }
+
     /// Sends `text` as is.
     func send(_ text: String) async throws {
         try await channel.outbound.write(ByteBuffer(string: text))
